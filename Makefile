@@ -1,0 +1,66 @@
+# 工匠学堂 — the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+export FLASK_APP := wsgi
+TRANSLATED := lms courses
+
+.PHONY: run test test-fast lint format translations messages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+## Compile the translation catalogues (.po → .mo).
+translations: $(VENV)/.installed
+	@for pkg in $(TRANSLATED); do \
+	  if [ -d $$pkg/translations ]; then $(BIN)/pybabel compile -q -f -d $$pkg/translations; fi; \
+	done
+
+## Extract user-visible strings and update every package's English catalogue.
+messages: $(VENV)/.installed
+	@for pkg in $(TRANSLATED); do \
+	  $(BIN)/pybabel extract -q -F babel.cfg -o $$pkg/messages.pot $$pkg; \
+	  if [ -f $$pkg/translations/en/LC_MESSAGES/messages.po ]; then \
+	    $(BIN)/pybabel update -q -N -i $$pkg/messages.pot -d $$pkg/translations -l en; \
+	  else $(BIN)/pybabel init -q -i $$pkg/messages.pot -d $$pkg/translations -l en; fi; \
+	  rm -f $$pkg/messages.pot; \
+	done
+
+## Migrate, load demo data if empty, then serve web + Celery worker + beat on http://127.0.0.1:$(PORT).
+run: $(VENV)/.installed translations
+	$(BIN)/flask db upgrade
+	$(BIN)/flask lms seed-demo --if-empty
+	@echo "工匠学堂: http://127.0.0.1:$(PORT)  (demo accounts in README.md; Ctrl-C stops everything)"
+	$(BIN)/honcho start -f Procfile -p $(PORT)
+
+## The whole suite: fast tier on SQLite, services tier on PostgreSQL + Redis + a real worker,
+## browser tier in headless Chromium. Tiers whose servers are missing are skipped and listed
+## (with CI=true they fail instead).
+test: $(VENV)/.installed translations
+	$(BIN)/ruff check .
+	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+## Only the fast tier (SQLite, eager tasks).
+test-fast: $(VENV)/.installed translations
+	$(BIN)/pytest -p no:cacheprovider -m "not services and not browser" $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## Benchmarks on PostgreSQL (DATABASE_URL) with gunicorn; prints a table.
+bench: $(VENV)/.installed translations
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache

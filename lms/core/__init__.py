@@ -1,0 +1,64 @@
+"""Platform core: home page, health checks, sign-in plumbing, language and time zone."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, request, session
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from lms.extensions import babel, login_manager
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("locale")
+    if current_user and current_user.is_authenticated and current_user.locale:
+        chosen = current_user.locale
+    if chosen in languages:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    return current_app.config["TIMEZONE"]
+
+
+def init_app(app: Flask) -> None:
+    from lms.core import cli, models, views  # noqa: F401  (models: metadata for migrations)
+
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    from flask_babel import get_locale
+
+    app.jinja_env.globals["get_locale"] = get_locale
+    app.register_blueprint(views.bp)
+    cli.register(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("请先登录。")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(session_id: str):
+        from lms.accounts.services import load_session_user
+
+        return load_session_user(session_id)
+
+    @login_manager.request_loader
+    def load_user_from_token(req):
+        header = req.headers.get("Authorization", "")
+        if not header.startswith("Bearer "):
+            return None
+        from lms.accounts.services import user_for_api_token
+
+        return user_for_api_token(header[len("Bearer ") :].strip())
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.path.startswith("/api/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response

@@ -1,0 +1,30 @@
+"""``flask lms ...``: set-up commands used by ``make run`` and by operators."""
+
+from __future__ import annotations
+
+import click
+import sqlalchemy as sa
+from flask import Flask
+from flask.cli import AppGroup
+
+from lms.extensions import db
+
+group = AppGroup("lms", help="Craftsman Academy set-up.")
+
+
+@group.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Only when there is nobody in the database yet.")
+def seed_demo(if_empty: bool) -> None:
+    """Load the demo organizations, people and activity."""
+    from lms.accounts.models import User
+    from lms.core import demo
+
+    if if_empty and db.session.scalar(sa.select(sa.func.count(User.id))):
+        click.echo("数据库中已有数据，跳过演示数据。")
+        return
+    demo.load_all()
+    click.echo(f"演示数据已载入。演示账号密码均为 {demo.DEMO_PASSWORD}。")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(group)

@@ -1,0 +1,57 @@
+"""Domain signals: how one package reacts to another without importing it.
+
+Every signal is sent with the Flask app as sender and keyword arguments carrying
+ids and plain values, never ORM objects, so a subscriber can hand them to a Celery
+task as they are. Senders emit *after* their change is flushed in the current
+transaction; subscribers that do slow or external work queue it with
+``lms.db.enqueue_after_commit``.
+
+The keyword arguments below are the contract; add to it, do not change it.
+"""
+
+from blinker import Namespace
+
+lms_signals = Namespace()
+
+# accounts ---------------------------------------------------------------------------------
+#: user_id, actor_id, roles_before: list[str], roles_after: list[str]
+roles_changed = lms_signals.signal("roles-changed")
+
+# courses ----------------------------------------------------------------------------------
+#: user_id, course_id, completed_at: datetime (aware UTC)
+course_completed = lms_signals.signal("course-completed")
+#: user_id, course_id, due_at: datetime | None, assigned_by_id
+course_assigned = lms_signals.signal("course-assigned")
+#: user_id, course_id — a waitlisted learner got a seat
+course_seat_granted = lms_signals.signal("course-seat-granted")
+#: lecture_id, course_id, starts_at: datetime, title: str, user_ids: list[int] — a live
+#: online lecture was scheduled or moved (sent again with the new time when it moves)
+live_lecture_scheduled = lms_signals.signal("live-lecture-scheduled")
+#: lecture_id — the live lecture was cancelled or unscheduled
+live_lecture_cancelled = lms_signals.signal("live-lecture-cancelled")
+
+# training ---------------------------------------------------------------------------------
+#: session_id, class_id, starts_at: datetime, ends_at: datetime, title: str
+session_scheduled = lms_signals.signal("session-scheduled")
+#: session_id, class_id, old_starts_at, starts_at, ends_at, title
+session_rescheduled = lms_signals.signal("session-rescheduled")
+#: session_id, class_id, starts_at, title, reason: str
+session_cancelled = lms_signals.signal("session-cancelled")
+#: class_id, user_id, change: "added" | "removed" | "promoted"
+roster_changed = lms_signals.signal("roster-changed")
+#: class_id, session_id, user_id, request_id — an excuse waits for an officer
+excuse_requested = lms_signals.signal("excuse-requested")
+#: class_id, user_id, rate: float (0..1), threshold: float, officer_id: int | None
+low_attendance = lms_signals.signal("low-attendance")
+#: class_id, user_id, rate: float — a worker finished a class at or above its bar
+class_completed = lms_signals.signal("class-completed")
+
+# mentorship -------------------------------------------------------------------------------
+#: mentorship_id, mentor_id, apprentice_id, completed_at
+mentorship_completed = lms_signals.signal("mentorship-completed")
+#: log_id, mentorship_id, mentor_id, apprentice_id — a log waits for confirmation
+mentor_log_submitted = lms_signals.signal("mentor-log-submitted")
+
+# certificates -----------------------------------------------------------------------------
+#: certificate_id, holder_id
+certificate_issued = lms_signals.signal("certificate-issued")

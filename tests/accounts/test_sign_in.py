@@ -1,0 +1,144 @@
+"""Signing in, out, lockout, rate limits, CSRF and passwords, as a worker meets them."""
+
+import pytest
+
+from lms.accounts.models import Role
+from tests.factories import DEFAULT_PASSWORD, UserFactory
+
+
+def test_worker_signs_in_with_employee_number_and_sees_home_in_chinese(client, auth):
+    user = UserFactory(name="王小虎")
+    auth.login(user.employee_no)
+    page = client.get("/").get_data(as_text=True)
+    assert "王小虎，您好" in page
+    assert "今天要做的事" in page
+
+
+def test_worker_signs_in_with_mobile_number(client, auth):
+    user = UserFactory(mobile="13812345678")
+    auth.login("13812345678")
+    assert client.get("/api/v1/me").get_json()["id"] == user.id
+
+
+def test_wrong_password_says_so_in_chinese_and_counts_down(client):
+    user = UserFactory()
+    response = client.post("/login", data={"login": user.employee_no, "password": "nope"})
+    assert response.status_code == 422
+    assert "账号或密码不正确" in response.get_data(as_text=True)
+    assert "再错 4 次" in response.get_data(as_text=True)
+
+
+def test_unknown_login_gets_the_same_message_as_a_wrong_password(client):
+    response = client.post("/login", data={"login": "NOBODY", "password": "whatever1"})
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert "账号或密码不正确" in text and "再错" not in text
+
+
+def test_account_locks_after_five_failures_even_with_the_right_password(client):
+    user = UserFactory()
+    for _ in range(5):
+        client.post("/login", data={"login": user.employee_no, "password": "wrong-pass-1"})
+    response = client.post("/login", data={"login": user.employee_no, "password": DEFAULT_PASSWORD})
+    assert response.status_code == 422
+    assert "已临时锁定" in response.get_data(as_text=True)
+
+
+def test_deactivated_account_cannot_sign_in(client):
+    user = UserFactory(active=False)
+    response = client.post("/login", data={"login": user.employee_no, "password": DEFAULT_PASSWORD})
+    assert "已停用" in response.get_data(as_text=True)
+
+
+class TestRateLimit:
+    @pytest.fixture
+    def app_overrides(self):
+        return {"LOGIN_RATE_LIMIT_PER_ACCOUNT": "3 per minute", "LOGIN_MAX_FAILURES": 50}
+
+    def test_login_attempts_on_one_account_are_rate_limited(self, client):
+        user = UserFactory()
+        statuses = [
+            client.post(
+                "/login", data={"login": user.employee_no, "password": "x1x1x1x1"}
+            ).status_code
+            for _ in range(4)
+        ]
+        assert statuses[:3] == [422, 422, 422]
+        assert statuses[3] == 429
+        # The person is told to wait, in Chinese.
+        page = client.post("/login", data={"login": user.employee_no, "password": "x"})
+        assert "操作太频繁" in page.get_data(as_text=True)
+
+
+def test_signing_out_ends_the_session(client, auth):
+    auth.login(UserFactory())
+    auth.logout()
+    response = client.get("/me")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_changing_password_signs_out_other_devices(app, auth):
+    user = UserFactory()
+    phone, desktop = app.test_client(), app.test_client()
+    from tests.conftest import AuthActions
+
+    AuthActions(phone).login(user)
+    AuthActions(desktop).login(user)
+    response = phone.post(
+        "/me/password",
+        data={
+            "current_password": DEFAULT_PASSWORD,
+            "new_password": "new-pass-22",
+            "confirm": "new-pass-22",
+        },
+    )
+    assert response.status_code == 302
+    assert phone.get("/me").status_code == 200
+    assert desktop.get("/me").status_code == 302  # signed out
+
+
+def test_weak_new_password_is_refused_with_a_reason(client, auth):
+    auth.login(UserFactory())
+    response = client.post(
+        "/me/password",
+        data={
+            "current_password": DEFAULT_PASSWORD,
+            "new_password": "12345678",
+            "confirm": "12345678",
+        },
+    )
+    assert "同时包含字母和数字" in response.get_data(as_text=True)
+
+
+def test_open_redirect_after_login_is_refused(client):
+    user = UserFactory()
+    response = client.post(
+        "/login?next=https://evil.example/",
+        data={"login": user.employee_no, "password": DEFAULT_PASSWORD},
+    )
+    assert response.headers["Location"] == "/"
+
+
+class TestCsrf:
+    @pytest.fixture
+    def app_overrides(self):
+        return {"WTF_CSRF_ENABLED": True}
+
+    def test_form_without_csrf_token_is_refused_with_a_chinese_message(self, client):
+        user = UserFactory()
+        response = client.post(
+            "/login", data={"login": user.employee_no, "password": DEFAULT_PASSWORD}
+        )
+        assert response.status_code == 400
+        assert "页面已过期" in response.get_data(as_text=True)
+
+    def test_api_write_with_cookie_needs_csrf_header_but_bearer_does_not(self, app, client):
+        from lms.accounts.services import create_api_token
+
+        user = UserFactory(roles=[Role.worker])
+        _token, secret = create_api_token(user, "test")
+        response = client.patch(
+            "/api/v1/me", json={"email": "a@b.cn"}, headers={"Authorization": f"Bearer {secret}"}
+        )
+        assert response.status_code == 200
+        assert response.get_json()["email"] == "a@b.cn"

@@ -1,0 +1,104 @@
+"""factory_boy factories for test data. Each package adds its own below its heading."""
+
+from __future__ import annotations
+
+import factory
+from factory.alchemy import SQLAlchemyModelFactory
+
+from lms.accounts.models import (
+    Honor,
+    HonorKind,
+    HonorLevel,
+    Organization,
+    OrgKind,
+    Role,
+    User,
+    UserRole,
+)
+
+DEFAULT_PASSWORD = "secret-pass-1"
+_HASHES: dict[str, str] = {}
+
+
+def bind(session) -> None:
+    """Point every factory at the test's session."""
+    for cls in _all_subclasses(BaseFactory):
+        cls._meta.sqlalchemy_session = session
+
+
+def _all_subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _all_subclasses(sub)
+
+
+def password_hash(password: str = DEFAULT_PASSWORD) -> str:
+    if password not in _HASHES:
+        from lms.accounts.passwords import hash_password
+
+        _HASHES[password] = hash_password(password)
+    return _HASHES[password]
+
+
+class BaseFactory(SQLAlchemyModelFactory):
+    class Meta:
+        abstract = True
+        sqlalchemy_session_persistence = "flush"
+
+
+class OrganizationFactory(BaseFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"单位{n}")
+    kind = OrgKind.federation
+    parent = None
+    path = ""
+
+    @factory.post_generation
+    def set_path(obj, create, extracted, **kwargs):
+        if create:
+            obj.path = f"{obj.parent.path if obj.parent else '/'}{obj.id}/"
+
+
+class EnterpriseFactory(OrganizationFactory):
+    kind = OrgKind.enterprise
+    parent = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"企业{n}")
+
+
+class WorkshopFactory(OrganizationFactory):
+    kind = OrgKind.workshop
+    parent = factory.SubFactory(EnterpriseFactory)
+    name = factory.Sequence(lambda n: f"车间{n}")
+
+
+class UserFactory(BaseFactory):
+    class Meta:
+        model = User
+
+    employee_no = factory.Sequence(lambda n: f"E{n:05d}")
+    name = factory.Faker("name", locale="zh_CN")
+    mobile = factory.Sequence(lambda n: f"139{n:08d}")
+    organization = factory.SubFactory(WorkshopFactory)
+    password_hash = factory.LazyFunction(password_hash)
+    session_token = factory.Sequence(lambda n: f"token-{n}")
+    trade = "焊工"
+
+    @factory.post_generation
+    def roles(obj, create, extracted, **kwargs):
+        roles = extracted if extracted is not None else [Role.worker]
+        obj.role_rows = [UserRole(role=Role(r)) for r in roles]
+        if create:
+            factory_session = UserFactory._meta.sqlalchemy_session
+            factory_session.flush()
+
+
+class HonorFactory(BaseFactory):
+    class Meta:
+        model = Honor
+
+    user = factory.SubFactory(UserFactory)
+    kind = HonorKind.model_worker
+    level = HonorLevel.city
+    year = 2021

@@ -1,0 +1,63 @@
+"""The platform on PostgreSQL, Redis and a real Celery worker process."""
+
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from lms.core.models import WorkerHeartbeat
+from lms.core.tasks import record_heartbeat
+from lms.extensions import db
+from tests.plugins.services import wait_for
+
+
+def test_migrations_match_the_models_on_postgresql(pg_app):
+    with db.engine.connect() as conn:
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata
+        )
+    assert diff == []
+
+
+def test_migrations_downgrade_to_base_and_upgrade_again(pg_database_url, tmp_path):
+    from flask_migrate import downgrade, upgrade
+
+    from lms import create_app
+
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": pg_database_url})
+    with app.app_context():
+        downgrade(revision="base")
+        tables = sa.inspect(db.engine).get_table_names()
+        assert set(tables) <= {"alembic_version"}
+        upgrade(revision="heads")
+        assert "users" in sa.inspect(db.engine).get_table_names()
+        db.engine.dispose()
+
+
+def test_a_real_worker_runs_tasks_from_redis_and_readyz_sees_it(worker_app, celery_worker):
+    record_heartbeat.delay()
+    wait_for(
+        lambda: db.session.scalar(sa.select(sa.func.count(WorkerHeartbeat.hostname))),
+        timeout=30,
+        message="the worker never recorded a heartbeat:\n" + celery_worker.log(),
+    )
+    response = worker_app.test_client().get("/readyz")
+    body = response.get_json()
+    assert response.status_code == 200
+    assert body["database"] == "ok" and body["broker"] == "ok"
+    assert body["workers_alive"] >= 1
+
+
+def test_readyz_reports_a_broker_that_is_down(pg_database_url, tmp_path):
+    from lms import create_app
+
+    app = create_app(
+        "testing",
+        {
+            "SQLALCHEMY_DATABASE_URI": pg_database_url,
+            "REDIS_URL": "redis://127.0.0.1:1/0",
+            "CELERY_TASK_ALWAYS_EAGER": False,
+        },
+    )
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.get_json()["broker"] != "ok"
