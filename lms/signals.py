@@ -31,13 +31,18 @@ live_lecture_scheduled = lms_signals.signal("live-lecture-scheduled")
 live_lecture_cancelled = lms_signals.signal("live-lecture-cancelled")
 
 # training ---------------------------------------------------------------------------------
-#: session_id, class_id, starts_at: datetime, ends_at: datetime, title: str
+# Session signals carry ``user_ids``: everyone to tell (seated roster and instructors), so
+# subscribers need not read training's tables. ``url`` is the session's page path.
+#: session_id, class_id, starts_at: datetime, ends_at: datetime, title: str, location: str,
+#: user_ids: list[int], url: str
 session_scheduled = lms_signals.signal("session-scheduled")
-#: session_id, class_id, old_starts_at, starts_at, ends_at, title
+#: session_id, class_id, old_starts_at, starts_at, ends_at, title, location, user_ids, url
 session_rescheduled = lms_signals.signal("session-rescheduled")
-#: session_id, class_id, starts_at, title, reason: str
+#: session_id, class_id, starts_at, title, reason: str, user_ids, url
 session_cancelled = lms_signals.signal("session-cancelled")
-#: class_id, user_id, change: "added" | "removed" | "promoted"
+#: class_id, user_id, change: "added" | "removed" | "promoted",
+#: upcoming: list[dict(session_id, starts_at, ends_at, title, location, url)] — the class's
+#: sessions still to come, so reminders can be written or withdrawn for this person
 roster_changed = lms_signals.signal("roster-changed")
 #: class_id, session_id, user_id, request_id — an excuse waits for an officer
 excuse_requested = lms_signals.signal("excuse-requested")
