@@ -102,3 +102,88 @@ class HonorFactory(BaseFactory):
     kind = HonorKind.model_worker
     level = HonorLevel.city
     year = 2021
+
+
+# --- mentorship ---
+
+from datetime import date as _date  # noqa: E402
+from datetime import timedelta as _timedelta  # noqa: E402
+
+from lms.db import utcnow as _utcnow  # noqa: E402
+from lms.mentorship.models import (  # noqa: E402
+    Goal,
+    LogKind,
+    LogStatus,
+    MentorLog,
+    Mentorship,
+    MentorshipStatus,
+    Programme,
+)
+
+
+def _local_today() -> _date:
+    """Today in the installation's zone (the rules compare with it, not with UTC)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
+
+
+class MentorFactory(UserFactory):
+    trade = "焊工"
+    skill_level = "senior_technician"
+
+    @factory.post_generation
+    def roles(obj, create, extracted, **kwargs):
+        roles = extracted if extracted is not None else [Role.mentor, Role.worker]
+        obj.role_rows = [UserRole(role=Role(r)) for r in roles]
+        if create:
+            MentorFactory._meta.sqlalchemy_session.flush()
+
+
+class ProgrammeFactory(BaseFactory):
+    class Meta:
+        model = Programme
+
+    name = factory.Sequence(lambda n: f"带徒项目{n}")
+    organization = factory.SubFactory(EnterpriseFactory)
+
+
+class MentorshipFactory(BaseFactory):
+    """An active, signed pairing that started 30 days ago, in the apprentice's unit."""
+
+    class Meta:
+        model = Mentorship
+
+    mentor = factory.SubFactory(MentorFactory)
+    apprentice = factory.SubFactory(UserFactory)
+    organization = factory.SelfAttribute("apprentice.organization")
+    programme = None
+    programme_key = factory.LazyAttribute(lambda o: o.programme.id if o.programme else 0)
+    status = MentorshipStatus.active
+    start_date = factory.LazyFunction(lambda: _local_today() - _timedelta(days=30))
+    planned_end = factory.LazyAttribute(lambda o: o.start_date + _timedelta(days=365))
+    agreement = "师徒协议"
+    mentor_signed_at = factory.LazyFunction(_utcnow)
+    apprentice_signed_at = factory.LazyFunction(_utcnow)
+
+
+class GoalFactory(BaseFactory):
+    class Meta:
+        model = Goal
+
+    mentorship = factory.SubFactory(MentorshipFactory)
+    skill = factory.Sequence(lambda n: f"技能{n}")
+
+
+class MentorLogFactory(BaseFactory):
+    class Meta:
+        model = MentorLog
+
+    mentorship = factory.SubFactory(MentorshipFactory)
+    mentor_id = factory.SelfAttribute("mentorship.mentor_id")
+    session_date = factory.LazyFunction(lambda: _local_today() - _timedelta(days=1))
+    minutes = 60
+    kind = LogKind.on_the_job
+    topic = "平焊打底"
+    status = LogStatus.submitted
