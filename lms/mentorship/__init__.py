@@ -4,4 +4,21 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from lms.mentorship import models  # noqa: F401
+    from flask_babel import lazy_gettext as _l
+
+    from lms.accounts.models import Role
+    from lms.core import nav
+    from lms.extensions import api as rest_api
+    from lms.mentorship import api, demo, home_cards, models, template_helpers, views  # noqa: F401
+
+    app.register_blueprint(views.bp)
+    rest_api.register_blueprint(api.blp)
+    template_helpers.register(app)
+    home_cards.register()
+    demo.register()
+
+    nav.register("mentorship.mentor_dashboard", _l("我的徒弟"), roles=[Role.mentor], order=30)
+    nav.register("mentorship.apprentice_dashboard", _l("我的师傅"), roles=[Role.worker], order=35)
+    nav.register(
+        "mentorship.officer_list", _l("师徒结对"), roles=[Role.officer, Role.admin], order=40
+    )

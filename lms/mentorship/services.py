@@ -17,6 +17,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
@@ -1272,21 +1273,21 @@ def export_rows(actor: User, filters: MentorshipFilter | None = None):
 
 
 EXPORT_HEADERS = [
-    "编号",
-    "带徒项目",
-    "师傅",
-    "师傅工号",
-    "师傅手机号",
-    "徒弟",
-    "徒弟工号",
-    "徒弟手机号",
-    "徒弟单位",
-    "状态",
-    "开始日期",
-    "计划出师日期",
-    "已确认学时",
-    "提前出师",
-    "出师审批日期",
+    _l("编号"),
+    _l("带徒项目"),
+    _l("师傅"),
+    _l("师傅工号"),
+    _l("师傅手机号"),
+    _l("徒弟"),
+    _l("徒弟工号"),
+    _l("徒弟手机号"),
+    _l("徒弟单位"),
+    _l("状态"),
+    _l("开始日期"),
+    _l("计划出师日期"),
+    _l("已确认学时"),
+    _l("提前出师"),
+    _l("出师审批日期"),
 ]
 
 
