@@ -337,6 +337,21 @@ def _check_capacity(mentor: User, profile: MentorProfile, exclude_id: int | None
         )
 
 
+def mentors_in_scope(actor: User) -> sa.Select:
+    """Mentors an officer manages, by name: for the page where places are set."""
+    scope.require_officer(actor)
+    return (
+        sa.select(User)
+        .join(User.organization)
+        .where(
+            User.role_rows.any(UserRole.role == Role.mentor),
+            User.active,
+            scope.subtree_condition(actor),
+        )
+        .order_by(User.name, User.id)
+    )
+
+
 def set_capacity(actor: User, mentor: User, capacity: int) -> MentorProfile:
     if not scope.can_manage_user(actor, mentor):
         raise Forbidden()

@@ -485,3 +485,69 @@ def request_mentor():
     else:
         flash(_("已向%(name)s师傅发出拜师申请，请等待回复。", name=mentor.name), "success")
     return redirect(url_for("mentorship.apprentice_dashboard"))
+
+
+# --- officers: mentors' places and programmes ----------------------------------------------
+
+
+@bp.route("/mentorships/mentors", methods=["GET", "POST"])
+@login_required
+def mentors():
+    scope.require_officer(current_user)
+    if request.method == "POST":
+        from lms.accounts.services import get_user
+
+        mentor = get_user(current_user, int(request.form.get("mentor_id") or 0))
+        value = request.form.get("capacity", "")
+        try:
+            services.set_capacity(
+                current_user, mentor, int(value) if value.strip().isdigit() else -1
+            )
+        except Invalid as exc:
+            db.session.rollback()
+            flash(" ".join(str(m) for ms in exc.errors.values() for m in ms), "error")
+        else:
+            flash(_("已将%(name)s的带徒名额设为 %(n)s 名。", name=mentor.name, n=value), "success")
+        return redirect(url_for("mentorship.mentors", **request.args.to_dict()))
+    page = paginate(services.mentors_in_scope(current_user), per_page=30)
+    ids = [u.id for u in page.items]
+    return render_template(
+        "mentorship/mentors.html",
+        page=page,
+        loads=services.loads(ids),
+        capacities=services.capacities(ids),
+    )
+
+
+@bp.route("/mentorships/programmes", methods=["GET", "POST"])
+@login_required
+def programmes():
+    scope.require_officer(current_user)
+    from lms.accounts.services import get_organization, organizations_in_scope
+
+    organizations = db.session.scalars(organizations_in_scope(current_user)).all()
+    status = 200
+    if request.method == "POST":
+        try:
+            org = get_organization(current_user, int(request.form.get("organization_id") or 0))
+            services.create_programme(
+                current_user,
+                org,
+                request.form.get("name", ""),
+                (request.form.get("description") or "").strip() or None,
+            )
+        except (Invalid, Conflict) as exc:
+            db.session.rollback()
+            flash(
+                " ".join([exc.message] + [str(m) for ms in exc.errors.values() for m in ms]),
+                "error",
+            )
+            status = exc.status
+        else:
+            flash(_("带徒项目已创建。"), "success")
+            return redirect(url_for("mentorship.programmes"))
+    return render_template(
+        "mentorship/programmes.html",
+        programmes=db.session.scalars(services.programmes_query(current_user)).all(),
+        organizations=organizations,
+    ), status

@@ -245,3 +245,26 @@ def test_officer_list_query_count_does_not_grow(client, auth, query_counter, pai
     with query_counter() as large:
         assert client.get("/mentorships").status_code == 200
     assert len(large) == len(small) <= 10
+
+
+def test_officer_sets_a_mentors_places_and_refuses_nonsense(client, auth, pair):
+    auth.login(pair["officer"])
+    page = client.get("/mentorships/mentors").get_data(as_text=True)
+    assert pair["mentor"].name in page
+    client.post("/mentorships/mentors", data={"mentor_id": pair["mentor"].id, "capacity": "1"})
+    from lms.mentorship.services import capacities
+
+    assert capacities([pair["mentor"].id]) == {pair["mentor"].id: 1}
+    response = client.post(
+        "/mentorships/mentors", data={"mentor_id": pair["mentor"].id, "capacity": "-4"}
+    )
+    assert "带徒名额应在 0 到 20 之间" in client.get(response.location).get_data(as_text=True)
+    assert capacities([pair["mentor"].id]) == {pair["mentor"].id: 1}
+
+
+def test_officer_creates_a_programme_once(client, auth, pair):
+    auth.login(pair["officer"])
+    data = {"name": "焊接传帮带", "organization_id": pair["officer"].organization_id}
+    assert client.post("/mentorships/programmes", data=data).status_code == 302
+    assert "焊接传帮带" in client.get("/mentorships/programmes").get_data(as_text=True)
+    assert client.post("/mentorships/programmes", data=data).status_code == 409
