@@ -36,6 +36,7 @@ def test_pair_log_confirm_and_graduate(live_server, phone, new_page):
     assert_accessible(desk)
     desk.get_by_role("button", name="选这位师傅：高铁军").click()
     assert desk.locator("[data-status]").inner_text() == "待签约"
+    assert_accessible(desk)
     pairing_url = desk.url
 
     # Both sign the agreement on their phones.
@@ -57,6 +58,7 @@ def test_pair_log_confirm_and_graduate(live_server, phone, new_page):
     assert_accessible(phone)
     phone.get_by_role("button", name="保存记录").click()
     assert "等待徒弟确认" in phone.get_by_role("status").inner_text()
+    assert_accessible(phone)  # the mentor's dashboard
 
     # The apprentice confirms it; the hour counts.
     apprentice_phone.goto(f"{live_server.url}/my-mentor")
@@ -76,4 +78,8 @@ def test_pair_log_confirm_and_graduate(live_server, phone, new_page):
     desk.get_by_label("同意提前出师（未到计划出师日期）").check()
     desk.get_by_role("button", name="批准出师").click()
     assert desk.locator("[data-status]").inner_text() == "已出师"
+    desk.goto(f"{live_server.url}/mentorships")
+    assert desk.locator('[data-total="graduated"]').inner_text() == "1"
+    assert_accessible(desk)
+    desk.goto(pairing_url)
     assert "提前出师" in desk.locator("main").inner_text()
