@@ -268,3 +268,11 @@ def test_officer_creates_a_programme_once(client, auth, pair):
     assert client.post("/mentorships/programmes", data=data).status_code == 302
     assert "焊接传帮带" in client.get("/mentorships/programmes").get_data(as_text=True)
     assert client.post("/mentorships/programmes", data=data).status_code == 409
+
+
+def test_mentor_chooses_after_how_many_days_a_quiet_apprentice_is_flagged(client, auth, pair):
+    MentorLogFactory(mentorship=pair["m"], session_date=_local_today() - timedelta(days=10))
+    auth.login(pair["mentor"])
+    assert "超过 14 天没有带徒记录" not in client.get("/mentoring").get_data(as_text=True)
+    page = client.get("/mentoring?idle_days=7").get_data(as_text=True)
+    assert "超过 7 天没有带徒记录" in page and pair["apprentice"].name in page
