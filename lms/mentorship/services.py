@@ -52,7 +52,12 @@ from lms.mentorship.models import (
     Programme,
     Resolution,
 )
-from lms.signals import mentor_log_submitted, mentorship_completed
+from lms.signals import (
+    mentor_log_disputed,
+    mentor_log_submitted,
+    mentorship_completed,
+    mentorship_proposed,
+)
 
 S = MentorshipStatus
 
@@ -451,6 +456,23 @@ def _insert_pairing(mentorship: Mentorship, apprentice: User) -> None:
         raise Conflict(message, errors={"apprentice_id": [message]}) from None
 
 
+def _announce_proposed(mentorship: Mentorship) -> None:
+    from flask import url_for
+
+    try:
+        url = url_for("mentorship.detail", mentorship_id=mentorship.id)
+    except RuntimeError:  # outside a request (CLI, tasks)
+        url = f"/mentorships/{mentorship.id}"
+    mentorship_proposed.send(
+        current_app._get_current_object(),
+        mentorship_id=mentorship.id,
+        mentor_id=mentorship.mentor_id,
+        apprentice_id=mentorship.apprentice_id,
+        requested_by_apprentice=mentorship.requested_by_apprentice,
+        url=url,
+    )
+
+
 def create_pairing(
     actor: User,
     *,
@@ -499,6 +521,8 @@ def create_pairing(
         after={"mentor_id": mentor.id, "apprentice_id": apprentice.id},
         summary=f"{mentor.name} → {apprentice.name}",
     )
+    db.session.flush()
+    _announce_proposed(mentorship)
     db.session.commit()
     return mentorship
 
@@ -540,6 +564,8 @@ def request_mentor(
     )
     _insert_pairing(mentorship, apprentice)
     _record(mentorship, apprentice, None, S.proposed, note or _("徒弟申请拜师"))
+    db.session.flush()
+    _announce_proposed(mentorship)
     db.session.commit()
     return mentorship
 
@@ -1012,6 +1038,16 @@ def dispute_log(actor: User, log: MentorLog, reason: str | None) -> MentorLog:
         organization_id=log.mentorship.organization_id,
         after={"reason": reason},
         summary=reason[:100],
+    )
+    db.session.flush()
+    mentor_log_disputed.send(
+        current_app._get_current_object(),
+        log_id=log.id,
+        mentorship_id=log.mentorship_id,
+        mentor_id=log.mentor_id,
+        apprentice_id=log.mentorship.apprentice_id,
+        organization_id=log.mentorship.organization_id,
+        reason=reason,
     )
     db.session.commit()
     return log

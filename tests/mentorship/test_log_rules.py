@@ -207,3 +207,14 @@ def test_goals_are_kept_by_mentor_and_apprentice_not_strangers(ctx):
         services.update_goal(UserFactory(), goal, status="dropped")
     with pytest.raises(Invalid):
         services.add_goal(ctx["mentor"], ctx["m"], skill="")
+
+
+def test_a_dispute_is_announced_for_the_officer(ctx):
+    from lms.signals import mentor_log_disputed
+
+    entry = log(ctx)
+    received = []
+    with mentor_log_disputed.connected_to(lambda sender, **kw: received.append(kw)):
+        services.dispute_log(ctx["apprentice"], entry, "没有这次带徒")
+    assert received[0]["log_id"] == entry.id
+    assert received[0]["organization_id"] == ctx["m"].organization_id

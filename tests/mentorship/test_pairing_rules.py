@@ -270,3 +270,20 @@ def test_early_graduation_needs_the_officers_explicit_approval(world):
     assert "early" in info.value.errors
     services.approve_graduation(world["officer"], m, early=True)
     assert m.status == S.completed and m.early_graduation
+
+
+def test_a_new_pairing_is_announced_to_be_signed(world):
+    from lms.signals import mentorship_proposed
+
+    received = []
+    with mentorship_proposed.connected_to(lambda sender, **kw: received.append(kw)):
+        m = pair(world)
+    assert received == [
+        {
+            "mentorship_id": m.id,
+            "mentor_id": world["mentor"].id,
+            "apprentice_id": world["apprentice"].id,
+            "requested_by_apprentice": False,
+            "url": f"/mentorships/{m.id}",
+        }
+    ]
