@@ -25,6 +25,7 @@ S = MentorshipStatus
 
 
 def _pair(data, mentor, apprentice, start, programme=None, status=S.active, **extra):
+    signed = utcnow() - timedelta(days=(data.extra["today"] - start).days)
     m = Mentorship(
         mentor=data.people[mentor],
         apprentice=data.people[apprentice],
@@ -38,8 +39,8 @@ def _pair(data, mentor, apprentice, start, programme=None, status=S.active, **ex
             f"师傅{data.people[mentor].name}与徒弟{data.people[apprentice].name}自愿结为师徒。"
             "师傅毫无保留地传授技艺，徒弟虚心学习、勤学苦练，按期完成学习目标。"
         ),
-        mentor_signed_at=utcnow() - timedelta(days=(data.extra["today"] - start).days),
-        apprentice_signed_at=utcnow() - timedelta(days=(data.extra["today"] - start).days),
+        mentor_signed_at=signed,
+        apprentice_signed_at=signed,
         created_by_id=data.people["officer"].id,
         **extra,
     )
@@ -51,6 +52,7 @@ def _pair(data, mentor, apprentice, start, programme=None, status=S.active, **ex
             actor_id=data.people["officer"].id,
             to_status=S.proposed,
             note="培训专员结对",
+            created_at=signed - timedelta(days=2),
         )
     )
     db.session.add(
@@ -60,6 +62,7 @@ def _pair(data, mentor, apprentice, start, programme=None, status=S.active, **ex
             from_status=S.proposed,
             to_status=S.active,
             note="双方已签署带徒协议",
+            created_at=signed,
         )
     )
     return m
@@ -157,6 +160,7 @@ def load(data: DemoData) -> None:
             from_status=S.active,
             to_status=S.completed,
             note="期满出师",
+            created_at=utcnow() - timedelta(days=35),
         )
     )
 
