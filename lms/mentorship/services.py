@@ -151,8 +151,8 @@ def mentorships_query(actor: User, filters: MentorshipFilter | None = None) -> s
         .join(mentor, Mentorship.mentor_id == mentor.id)
         .join(apprentice, Mentorship.apprentice_id == apprentice.id)
         .options(
-            joinedload(Mentorship.mentor),
-            joinedload(Mentorship.apprentice),
+            joinedload(Mentorship.mentor).lazyload(User.role_rows),
+            joinedload(Mentorship.apprentice).lazyload(User.role_rows),
             joinedload(Mentorship.programme),
         )
     )
@@ -1099,8 +1099,10 @@ def disputes_query(actor: User) -> sa.Select:
         .join(Organization, Mentorship.organization_id == Organization.id)
         .where(MentorLog.status == LogStatus.disputed, scope.subtree_condition(actor))
         .options(
-            joinedload(MentorLog.mentorship).joinedload(Mentorship.mentor),
-            joinedload(MentorLog.mentorship).joinedload(Mentorship.apprentice),
+            joinedload(MentorLog.mentorship).joinedload(Mentorship.mentor).lazyload(User.role_rows),
+            joinedload(MentorLog.mentorship)
+            .joinedload(Mentorship.apprentice)
+            .lazyload(User.role_rows),
         )
         .order_by(MentorLog.disputed_at, MentorLog.id)
     )
@@ -1213,7 +1215,10 @@ def mentor_dashboard(mentor: User, idle_days: int = 14) -> dict:
     mentorships = db.session.scalars(
         sa.select(Mentorship)
         .where(Mentorship.mentor_id == mentor.id, Mentorship.status.in_(OPEN_STATUSES))
-        .options(joinedload(Mentorship.apprentice), joinedload(Mentorship.programme))
+        .options(
+            joinedload(Mentorship.apprentice).lazyload(User.role_rows),
+            joinedload(Mentorship.programme),
+        )
         .order_by(Mentorship.start_date, Mentorship.id)
     ).all()
     rows = {m.id: ApprenticeRow(m) for m in mentorships}
@@ -1253,7 +1258,11 @@ def mentor_dashboard(mentor: User, idle_days: int = 14) -> dict:
             MentorLog.mentor_id == mentor.id,
             MentorLog.status.in_([LogStatus.submitted, LogStatus.disputed]),
         )
-        .options(joinedload(MentorLog.mentorship).joinedload(Mentorship.apprentice))
+        .options(
+            joinedload(MentorLog.mentorship)
+            .joinedload(Mentorship.apprentice)
+            .lazyload(User.role_rows)
+        )
         .order_by(MentorLog.session_date.desc(), MentorLog.id.desc())
         .limit(20)
     ).all()
@@ -1276,7 +1285,7 @@ def apprentice_dashboard(user: User) -> dict:
         sa.select(Mentorship)
         .where(Mentorship.apprentice_id == user.id)
         .options(
-            joinedload(Mentorship.mentor),
+            joinedload(Mentorship.mentor).lazyload(User.role_rows),
             joinedload(Mentorship.programme),
             selectinload(Mentorship.goals),
         )

@@ -1,6 +1,7 @@
 """Mentorship on PostgreSQL: simultaneous pairings and confirmations, each in its own session."""
 
 import threading
+from contextlib import contextmanager
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -111,3 +112,60 @@ def test_confirming_a_log_twice_at_once_counts_its_minutes_once(pg_app):
     assert sorted(kind for kind, _ in results) == ["conflict", "ok"], results
     db.session.expire_all()
     assert db.session.get(Mentorship, m.id).confirmed_minutes == 75
+
+
+@contextmanager
+def query_counter():
+    """Statements run on the PostgreSQL engine (the fast tier's fixture is bound to SQLite)."""
+    statements: list[str] = []
+
+    def before(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", before)
+
+
+def test_pages_and_log_save_use_the_same_few_queries_on_postgresql(pg_app):
+    from tests.factories import DEFAULT_PASSWORD
+
+    workshop = WorkshopFactory()
+    officer = UserFactory(organization=workshop.parent, roles=[Role.officer])
+    mentor = MentorFactory(organization=workshop)
+    first = MentorshipFactory(mentor=mentor, apprentice=UserFactory(organization=workshop))
+    db.session.commit()
+    client = pg_app.test_client()
+
+    def counts():
+        found = {}
+        for who, path in ((mentor, "/mentoring"), (officer, "/mentorships")):
+            client.post("/login", data={"login": who.employee_no, "password": DEFAULT_PASSWORD})
+            with query_counter() as counted:
+                assert client.get(path).status_code == 200
+            found[path] = len(counted)
+            client.post("/logout")
+        client.post("/login", data={"login": mentor.employee_no, "password": DEFAULT_PASSWORD})
+        payload = {
+            "session_date": _local_today().isoformat(),
+            "minutes": 30,
+            "kind": "practice",
+            "topic": "练习",
+        }
+        with query_counter() as counted:
+            response = client.post(f"/api/v1/mentorships/{first.id}/logs", json=payload)
+            assert response.status_code == 201, response.get_json()
+        found["log save"] = len(counted)
+        client.post("/logout")
+        return found
+
+    small = counts()
+    for _ in range(4):
+        m = MentorshipFactory(mentor=mentor, apprentice=UserFactory(organization=workshop))
+        for days in range(5):
+            MentorLogFactory(mentorship=m, session_date=_local_today() - timedelta(days=days))
+    db.session.commit()
+    assert counts() == small
+    assert small["/mentoring"] <= 8 and small["/mentorships"] <= 10 and small["log save"] <= 10
