@@ -33,6 +33,12 @@ from lms.mentorship.models import LogStatus, MentorshipStatus
 bp = Blueprint("mentorship", __name__, template_folder="templates")
 
 
+def _id(value) -> int:
+    """A posted id; anything that is not a positive whole number becomes 0 (found nowhere)."""
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() and len(text) < 12 else 0
+
+
 def _form_errors(form, exc: DomainError) -> None:
     for name, messages in exc.errors.items():
         target = getattr(form, name, None)
@@ -107,9 +113,7 @@ def pair():
     programmes = db.session.scalars(services.programmes_query(current_user)).all()
     form.programme_id.choices = [(0, _("不属于任何项目"))] + [(p.id, p.name) for p in programmes]
     q = (request.args.get("q") or "").strip()
-    apprentice_id = int_arg("apprentice_id") or (
-        int(form.apprentice_id.data) if (form.apprentice_id.data or "").isdigit() else None
-    )
+    apprentice_id = int_arg("apprentice_id") or (_id(form.apprentice_id.data) or None)
     apprentice = None
     if apprentice_id:
         apprentice = services.get_person(current_user, apprentice_id, "apprentice_id")
@@ -117,9 +121,7 @@ def pair():
     if request.method == "POST":
         if form.validate_on_submit() and apprentice is not None:
             try:
-                mentor = services.get_person(
-                    current_user, int(form.mentor_id.data or 0), "mentor_id"
-                )
+                mentor = services.get_person(current_user, _id(form.mentor_id.data), "mentor_id")
                 programme = (
                     services.get_programme(current_user, form.programme_id.data)
                     if form.programme_id.data
@@ -476,7 +478,7 @@ def request_mentor():
     form = RequestForm()
     if not form.validate_on_submit():
         raise Invalid(errors=form.errors)
-    mentor = services.get_mentor_for_request(int(form.mentor_id.data or 0))
+    mentor = services.get_mentor_for_request(_id(form.mentor_id.data))
     try:
         services.request_mentor(current_user, mentor=mentor, note=form.note.data)
     except (Invalid, Conflict) as exc:
@@ -497,11 +499,11 @@ def mentors():
     if request.method == "POST":
         from lms.accounts.services import get_user
 
-        mentor = get_user(current_user, int(request.form.get("mentor_id") or 0))
+        mentor = get_user(current_user, _id(request.form.get("mentor_id")))
         value = request.form.get("capacity", "")
         try:
             services.set_capacity(
-                current_user, mentor, int(value) if value.strip().isdigit() else -1
+                current_user, mentor, _id(value) if value.strip().isdigit() else -1
             )
         except Invalid as exc:
             db.session.rollback()
@@ -529,7 +531,7 @@ def programmes():
     status = 200
     if request.method == "POST":
         try:
-            org = get_organization(current_user, int(request.form.get("organization_id") or 0))
+            org = get_organization(current_user, _id(request.form.get("organization_id")))
             services.create_programme(
                 current_user,
                 org,

@@ -276,3 +276,31 @@ def test_mentor_chooses_after_how_many_days_a_quiet_apprentice_is_flagged(client
     assert "超过 14 天没有带徒记录" not in client.get("/mentoring").get_data(as_text=True)
     page = client.get("/mentoring?idle_days=7").get_data(as_text=True)
     assert "超过 7 天没有带徒记录" in page and pair["apprentice"].name in page
+
+
+def test_garbage_ids_in_forms_are_refused_not_crashes(client, auth, pair):
+    auth.login(pair["officer"])
+    assert (
+        client.post("/mentorships/mentors", data={"mentor_id": "x", "capacity": "2"}).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            "/mentorships/programmes", data={"organization_id": "1e9", "name": "a"}
+        ).status_code
+        == 404
+    )
+    response = client.post(
+        "/mentorships/new",
+        data={
+            "apprentice_id": pair["apprentice"].id,
+            "mentor_id": "abc",
+            "programme_id": 0,
+            "start_date": "2026-01-01",
+            "planned_end": "2027-01-01",
+        },
+    )
+    assert response.status_code == 422
+    auth.logout()
+    auth.login(pair["apprentice"])
+    assert client.post("/my-mentor/request", data={"mentor_id": "9" * 30}).status_code == 422
