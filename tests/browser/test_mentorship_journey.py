@@ -83,3 +83,30 @@ def test_pair_log_confirm_and_graduate(live_server, phone, new_page):
     assert_accessible(desk)
     desk.goto(pairing_url)
     assert "提前出师" in desk.locator("main").inner_text()
+
+
+def test_officer_pages_for_disputes_places_and_programmes_are_accessible(live_server, new_page):
+    from lms.mentorship.models import LogStatus
+    from tests.factories import MentorLogFactory, MentorshipFactory
+
+    workshop = WorkshopFactory()
+    officer = UserFactory(organization=workshop.parent, roles=[Role.officer])
+    m = MentorshipFactory(
+        mentor=MentorFactory(organization=workshop), apprentice=UserFactory(organization=workshop)
+    )
+    MentorLogFactory(mentorship=m, status=LogStatus.disputed, dispute_reason="那天没上班")
+    db.session.commit()
+    page = new_page()
+    browser_login(page, live_server, officer.employee_no, DEFAULT_PASSWORD)
+    for path in (
+        "/mentorships/disputes",
+        "/mentorships/mentors",
+        "/mentorships/programmes",
+        f"/mentorships/{m.id}",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        assert_accessible(page)
+    page.goto(f"{live_server.url}/mentorships/disputes")
+    page.get_by_label("不属实，不计学时").check()
+    page.get_by_role("button", name="提交处理").click()
+    assert "没有待处理的异议" in page.locator("main").inner_text()
