@@ -1351,6 +1351,16 @@ EXPORT_HEADERS = [
 ]
 
 
+def open_pairings(apprentice: User) -> list[Mentorship]:
+    """The apprentice's pairings still open, so an officer sees them before pairing again."""
+    return db.session.scalars(
+        sa.select(Mentorship)
+        .where(Mentorship.apprentice_id == apprentice.id, Mentorship.status.in_(OPEN_STATUSES))
+        .options(joinedload(Mentorship.mentor).lazyload(User.role_rows))
+        .order_by(Mentorship.id)
+    ).all()
+
+
 def users_for_pairing(actor: User, q: str | None) -> list[User]:
     """Workers in the officer's scope matching a name or employee number (for the picker)."""
     scope.require_officer(actor)

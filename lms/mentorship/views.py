@@ -169,6 +169,7 @@ def pair():
         q=q,
         matches=services.users_for_pairing(current_user, q) if q and not apprentice else [],
         apprentice=apprentice,
+        existing=services.open_pairings(apprentice) if apprentice else [],
         suggestions=suggestions,
     ), status
 

@@ -304,3 +304,10 @@ def test_garbage_ids_in_forms_are_refused_not_crashes(client, auth, pair):
     auth.logout()
     auth.login(pair["apprentice"])
     assert client.post("/my-mentor/request", data={"mentor_id": "9" * 30}).status_code == 422
+
+
+def test_pairing_page_warns_when_the_apprentice_already_has_a_mentor(client, auth, pair):
+    auth.login(pair["officer"])
+    page = client.get(f"/mentorships/new?apprentice_id={pair['apprentice'].id}")
+    assert "该学员已有师徒关系" in page.get_data(as_text=True)
+    assert pair["mentor"].name in page.get_data(as_text=True)
