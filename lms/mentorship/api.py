@@ -62,12 +62,12 @@ class MentorshipItem(MethodView):
 
 @blp.route("/mentorships/<int:mentorship_id>/transitions")
 class Transitions(MethodView):
-    @blp.response(200, schemas.EventSchema(many=True))
+    @blp.response(200, schemas.MentorshipEventSchema(many=True))
     def get(self, mentorship_id: int):
         """The pairing's history: who moved it, when, from which status to which."""
         return services.get_mentorship(current_user, mentorship_id).events
 
-    @blp.arguments(schemas.TransitionSchema)
+    @blp.arguments(schemas.MentorshipTransitionSchema)
     @blp.response(200, schemas.MentorshipDetailSchema)
     def post(self, data, mentorship_id: int):
         """Pause, resume or cancel (409 if not allowed from the current status)."""
@@ -85,7 +85,7 @@ class Signature(MethodView):
 
 @blp.route("/mentorships/<int:mentorship_id>/decline")
 class Decline(MethodView):
-    @blp.arguments(schemas.NoteSchema)
+    @blp.arguments(schemas.MentorshipNoteSchema)
     @blp.response(200, schemas.MentorshipDetailSchema)
     def post(self, data, mentorship_id: int):
         """The requested mentor declines an apprentice's request."""
@@ -95,7 +95,7 @@ class Decline(MethodView):
 
 @blp.route("/mentorships/<int:mentorship_id>/assessment")
 class Assessment(MethodView):
-    @blp.arguments(schemas.AssessmentSchema)
+    @blp.arguments(schemas.MentorshipAssessmentSchema)
     @blp.response(200, schemas.MentorshipDetailSchema)
     def put(self, data, mentorship_id: int):
         """The mentor records the final assessment (and may suggest early graduation)."""
@@ -107,7 +107,7 @@ class Assessment(MethodView):
 
 @blp.route("/mentorships/<int:mentorship_id>/graduation")
 class Graduation(MethodView):
-    @blp.arguments(schemas.GraduationSchema)
+    @blp.arguments(schemas.MentorshipGraduationSchema)
     @blp.response(200, schemas.MentorshipDetailSchema)
     def post(self, data, mentorship_id: int):
         """The officer approves graduation; before the planned end ``early`` must be true."""
@@ -117,13 +117,13 @@ class Graduation(MethodView):
 
 @blp.route("/mentorships/<int:mentorship_id>/goals")
 class Goals(MethodView):
-    @blp.response(200, schemas.GoalSchema(many=True))
+    @blp.response(200, schemas.MentorshipGoalSchema(many=True))
     def get(self, mentorship_id: int):
         """The pairing's goals."""
         return services.get_mentorship(current_user, mentorship_id).goals
 
-    @blp.arguments(schemas.GoalSchema)
-    @blp.response(201, schemas.GoalSchema)
+    @blp.arguments(schemas.MentorshipGoalSchema)
+    @blp.response(201, schemas.MentorshipGoalSchema)
     def post(self, data, mentorship_id: int):
         """Add a goal (mentor, apprentice or officer)."""
         m = services.get_mentorship(current_user, mentorship_id)
@@ -132,8 +132,8 @@ class Goals(MethodView):
 
 @blp.route("/mentorship-goals/<int:goal_id>")
 class GoalItem(MethodView):
-    @blp.arguments(schemas.GoalUpdateSchema)
-    @blp.response(200, schemas.GoalSchema)
+    @blp.arguments(schemas.MentorshipGoalUpdateSchema)
+    @blp.response(200, schemas.MentorshipGoalSchema)
     def patch(self, data, goal_id: int):
         """Update a goal's skill, target date or status."""
         goal = services.get_goal(current_user, goal_id)
@@ -145,14 +145,14 @@ class GoalItem(MethodView):
 @blp.route("/mentorships/<int:mentorship_id>/logs")
 class Logs(MethodView):
     @blp.arguments(PageArgsSchema, location="query")
-    @blp.response(200, page_of(schemas.LogSchema))
+    @blp.response(200, page_of(schemas.MentorLogSchema))
     def get(self, args, mentorship_id: int):
         """The pairing's mentoring logs, newest first."""
         m = services.get_mentorship(current_user, mentorship_id)
         return paginated(services.logs_query(current_user, m), args)
 
-    @blp.arguments(schemas.LogSchema)
-    @blp.response(201, schemas.LogSchema)
+    @blp.arguments(schemas.MentorLogSchema)
+    @blp.response(201, schemas.MentorLogSchema)
     def post(self, data, mentorship_id: int):
         """The mentor logs a session; it waits for the apprentice's confirmation.
 
@@ -164,7 +164,7 @@ class Logs(MethodView):
 
 @blp.route("/mentor-logs/<int:log_id>/confirm")
 class ConfirmLog(MethodView):
-    @blp.response(200, schemas.LogSchema)
+    @blp.response(200, schemas.MentorLogSchema)
     def post(self, log_id: int):
         """The apprentice confirms the session took place; its minutes now count."""
         return services.confirm_log(current_user, services.get_log(current_user, log_id))
@@ -172,8 +172,8 @@ class ConfirmLog(MethodView):
 
 @blp.route("/mentor-logs/<int:log_id>/dispute")
 class DisputeLog(MethodView):
-    @blp.arguments(schemas.DisputeSchema)
-    @blp.response(200, schemas.LogSchema)
+    @blp.arguments(schemas.LogDisputeSchema)
+    @blp.response(200, schemas.MentorLogSchema)
     def post(self, data, log_id: int):
         """The apprentice disputes a log, with a reason; it goes to the officer."""
         return services.dispute_log(
@@ -183,8 +183,8 @@ class DisputeLog(MethodView):
 
 @blp.route("/mentor-logs/<int:log_id>/resolve")
 class ResolveLog(MethodView):
-    @blp.arguments(schemas.ResolveSchema)
-    @blp.response(200, schemas.LogSchema)
+    @blp.arguments(schemas.LogResolveSchema)
+    @blp.response(200, schemas.MentorLogSchema)
     def post(self, data, log_id: int):
         """The officer settles a dispute: upheld (counts) or rejected (does not)."""
         return services.resolve_log(
@@ -194,8 +194,8 @@ class ResolveLog(MethodView):
 
 @blp.route("/mentorship-suggestions")
 class Suggestions(MethodView):
-    @blp.arguments(schemas.SuggestionQuerySchema, location="query")
-    @blp.response(200, schemas.SuggestionSchema(many=True))
+    @blp.arguments(schemas.MentorSuggestionQuerySchema, location="query")
+    @blp.response(200, schemas.MentorSuggestionSchema(many=True))
     def get(self, args):
         """Mentors for an apprentice, best first, each with the reasons for its place."""
         apprentice = get_user(current_user, args["apprentice_id"])
@@ -227,13 +227,13 @@ class Requests(MethodView):
 @blp.route("/mentorship-programmes")
 class Programmes(MethodView):
     @blp.arguments(PageArgsSchema, location="query")
-    @blp.response(200, page_of(schemas.ProgrammeSchema))
+    @blp.response(200, page_of(schemas.MentorshipProgrammeSchema))
     def get(self, args):
         """Programmes of the organizations in the caller's scope."""
         return paginated(services.programmes_query(current_user), args)
 
-    @blp.arguments(schemas.ProgrammeSchema)
-    @blp.response(201, schemas.ProgrammeSchema)
+    @blp.arguments(schemas.MentorshipProgrammeSchema)
+    @blp.response(201, schemas.MentorshipProgrammeSchema)
     def post(self, data):
         """Add a programme to an organization in scope."""
         org = get_organization(current_user, data["organization_id"])
@@ -242,8 +242,8 @@ class Programmes(MethodView):
 
 @blp.route("/mentors/<int:user_id>/capacity")
 class Capacity(MethodView):
-    @blp.arguments(schemas.CapacitySchema)
-    @blp.response(200, schemas.CapacitySchema)
+    @blp.arguments(schemas.MentorCapacitySchema)
+    @blp.response(200, schemas.MentorCapacitySchema)
     def put(self, data, user_id: int):
         """Set how many apprentices a mentor may take at once (officers, audited)."""
         mentor = get_user(current_user, user_id)

@@ -8,21 +8,21 @@ from lms.core.apiutil import PageArgsSchema
 from lms.mentorship.models import GoalStatus, LogKind, LogStatus, MentorshipStatus, Resolution
 
 
-class PersonRefSchema(Schema):
+class MentorshipPersonSchema(Schema):
     id = fields.Int()
     name = fields.Str()
     employee_no = fields.Str()
     trade = fields.Str(allow_none=True)
 
 
-class ProgrammeSchema(Schema):
+class MentorshipProgrammeSchema(Schema):
     id = fields.Int(dump_only=True)
     name = fields.Str(required=True, validate=validate.Length(min=1, max=120))
     organization_id = fields.Int(required=True)
     description = fields.Str(allow_none=True, load_default=None, validate=validate.Length(max=4000))
 
 
-class GoalSchema(Schema):
+class MentorshipGoalSchema(Schema):
     id = fields.Int(dump_only=True)
     mentorship_id = fields.Int(dump_only=True)
     skill = fields.Str(required=True, validate=validate.Length(min=1, max=120))
@@ -32,20 +32,20 @@ class GoalSchema(Schema):
     achieved_at = fields.DateTime(dump_only=True)
 
 
-class GoalCreateSchema(Schema):
+class MentorshipGoalCreateSchema(Schema):
     skill = fields.Str(required=True, validate=validate.Length(min=1, max=120))
     description = fields.Str(allow_none=True, validate=validate.Length(max=2000))
     target_date = fields.Date(allow_none=True)
 
 
-class GoalUpdateSchema(Schema):
+class MentorshipGoalUpdateSchema(Schema):
     skill = fields.Str(validate=validate.Length(min=1, max=120))
     description = fields.Str(allow_none=True, validate=validate.Length(max=2000))
     target_date = fields.Date(allow_none=True)
     status = fields.Enum(GoalStatus, by_value=True)
 
 
-class EventSchema(Schema):
+class MentorshipEventSchema(Schema):
     id = fields.Int()
     actor_id = fields.Int(allow_none=True)
     from_status = fields.Enum(MentorshipStatus, by_value=True, allow_none=True)
@@ -56,8 +56,8 @@ class EventSchema(Schema):
 
 class MentorshipSchema(Schema):
     id = fields.Int()
-    mentor = fields.Nested(PersonRefSchema)
-    apprentice = fields.Nested(PersonRefSchema)
+    mentor = fields.Nested(MentorshipPersonSchema)
+    apprentice = fields.Nested(MentorshipPersonSchema)
     programme_id = fields.Int(allow_none=True)
     organization_id = fields.Int()
     status = fields.Enum(MentorshipStatus, by_value=True)
@@ -77,8 +77,8 @@ class MentorshipDetailSchema(MentorshipSchema):
     final_assessment = fields.Str(allow_none=True)
     assessed_at = fields.DateTime(allow_none=True)
     graduation_approved_by_id = fields.Int(allow_none=True)
-    goals = fields.List(fields.Nested(GoalSchema))
-    events = fields.List(fields.Nested(EventSchema))
+    goals = fields.List(fields.Nested(MentorshipGoalSchema))
+    events = fields.List(fields.Nested(MentorshipEventSchema))
 
 
 class MentorshipQuerySchema(PageArgsSchema):
@@ -97,7 +97,7 @@ class MentorshipCreateSchema(Schema):
     planned_end = fields.Date(required=True)
     agreement = fields.Str(allow_none=True, load_default=None, validate=validate.Length(max=4000))
     goals = fields.List(
-        fields.Nested(lambda: GoalCreateSchema()),
+        fields.Nested(lambda: MentorshipGoalCreateSchema()),
         load_default=list,
         validate=validate.Length(max=20),
     )
@@ -111,36 +111,36 @@ class MentorRequestSchema(Schema):
     note = fields.Str(allow_none=True, load_default=None, validate=validate.Length(max=500))
 
 
-class TransitionSchema(Schema):
+class MentorshipTransitionSchema(Schema):
     to = fields.Enum(MentorshipStatus, by_value=True, required=True)
     note = fields.Str(allow_none=True, load_default=None, validate=validate.Length(max=500))
 
 
-class NoteSchema(Schema):
+class MentorshipNoteSchema(Schema):
     note = fields.Str(allow_none=True, load_default=None, validate=validate.Length(max=500))
 
 
-class AssessmentSchema(Schema):
+class MentorshipAssessmentSchema(Schema):
     final_assessment = fields.Str(required=True, validate=validate.Length(min=5, max=4000))
     early = fields.Bool(load_default=False)
 
 
-class GraduationSchema(Schema):
+class MentorshipGraduationSchema(Schema):
     early = fields.Bool(load_default=False)
 
 
-class CapacitySchema(Schema):
+class MentorCapacitySchema(Schema):
     capacity = fields.Int(required=True, validate=validate.Range(min=0, max=20))
 
 
-class AttachmentSchema(Schema):
+class LogAttachmentSchema(Schema):
     id = fields.Int()
     filename = fields.Str()
     content_type = fields.Str()
     size = fields.Int()
 
 
-class LogSchema(Schema):
+class MentorLogSchema(Schema):
     id = fields.Int(dump_only=True)
     mentorship_id = fields.Int(dump_only=True)
     session_date = fields.Date(required=True)
@@ -158,25 +158,25 @@ class LogSchema(Schema):
     resolution_note = fields.Str(dump_only=True, allow_none=True)
     confirmed_at = fields.DateTime(dump_only=True, allow_none=True)
     created_at = fields.DateTime(dump_only=True)
-    attachments = fields.List(fields.Nested(AttachmentSchema), dump_only=True)
+    attachments = fields.List(fields.Nested(LogAttachmentSchema), dump_only=True)
 
 
-class DisputeSchema(Schema):
+class LogDisputeSchema(Schema):
     reason = fields.Str(required=True, validate=validate.Length(min=2, max=500))
 
 
-class ResolveSchema(Schema):
+class LogResolveSchema(Schema):
     resolution = fields.Enum(Resolution, by_value=True, required=True)
     note = fields.Str(allow_none=True, load_default=None, validate=validate.Length(max=500))
 
 
-class SuggestionQuerySchema(Schema):
+class MentorSuggestionQuerySchema(Schema):
     apprentice_id = fields.Int(required=True)
     limit = fields.Int(load_default=10, validate=validate.Range(min=1, max=50))
 
 
-class SuggestionSchema(Schema):
-    mentor = fields.Nested(PersonRefSchema)
+class MentorSuggestionSchema(Schema):
+    mentor = fields.Nested(MentorshipPersonSchema)
     score = fields.Int()
     load = fields.Int()
     capacity = fields.Int()
