@@ -218,7 +218,11 @@ class UserFilter:
 def users_query(actor: User, filters: UserFilter | None = None) -> sa.Select:
     """People the actor may see, newest first, with optional search and filters."""
     filters = filters or UserFilter()
-    stmt = sa.select(User).join(User.organization).options(selectinload(User.role_rows))
+    stmt = (
+        sa.select(User)
+        .join(User.organization)
+        .options(selectinload(User.role_rows), selectinload(User.honors))
+    )
     if scope.is_admin(actor):
         pass
     elif scope.is_officer(actor):

@@ -54,6 +54,9 @@ def init_app(app: Flask) -> None:
 
         return user_for_api_token(header[len("Bearer ") :].strip())
 
+    if app.config.get("QUERY_COUNT_HEADER"):
+        _count_queries(app)
+
     @app.after_request
     def security_headers(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -61,4 +64,27 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         if request.path.startswith("/api/"):
             response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def _count_queries(app: Flask) -> None:
+    """Benchmarks only: report the number of SQL statements in ``X-Query-Count``."""
+    import sqlalchemy as sa
+    from flask import g
+
+    from lms.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def _count(conn, cursor, statement, parameters, context, executemany):
+        from flask import has_request_context
+
+        if has_request_context():
+            g.query_count = g.get("query_count", 0) + 1
+
+    @app.after_request
+    def _header(response):
+        response.headers["X-Query-Count"] = str(g.get("query_count", 0))
         return response
