@@ -46,8 +46,8 @@ def load(data: DemoData) -> None:
     )
     workers = [
         data.people[h]
-        for h in ("worker", "worker2", "worker3", "worker4", "worker5")
-        if h in data.people
+        for h in ("worker", "worker2", "worker3", "worker6")
+        if h in data.people and data.people[h].organization.path.startswith(weld.path)
     ]
     services.add_people(officer, klass, workers)
     # A session today (now until two hours from now) so the QR screen can be tried at once.
