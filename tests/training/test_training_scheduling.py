@@ -4,13 +4,13 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from lms.accounts.models import Role
 from lms.errors import Conflict, Forbidden, Invalid
 from lms.signals import session_cancelled, session_rescheduled, session_scheduled
 from lms.timeutil import local_datetime, to_local
 from lms.training import services
 from lms.training.models import SessionStatus
 from tests.factories import EnterpriseFactory, TrainingClassFactory, UserFactory
-from lms.accounts.models import Role
 
 
 def _next_saturday(start: date | None = None) -> date:
@@ -85,7 +85,11 @@ def test_every_two_weeks_on_two_days_until_a_date(world):
     [
         (services.Recurrence(weekdays=[5]), "until", "不能无限重复"),
         (services.Recurrence(weekdays=[5], count=5000), "count", "1 到 200"),
-        (services.Recurrence(weekdays=[0, 1, 2, 3, 4, 5, 6], until=date(2040, 1, 1)), "until", "最多安排 200 个课次"),
+        (
+            services.Recurrence(weekdays=[0, 1, 2, 3, 4, 5, 6], until=date(2040, 1, 1)),
+            "until",
+            "最多安排 200 个课次",
+        ),
         (services.Recurrence(weekdays=[5], count=3, until=date(2040, 1, 1)), "count", "只能选一个"),
         (services.Recurrence(weekdays=[9], count=3), "weekdays", "星期几无效"),
     ],
