@@ -524,12 +524,7 @@ def screen_state(session_id: int):
     return response
 
 
-def _checkin_result(session, **kwargs):
-    try:
-        row = services.check_in(current_user, session, **kwargs)
-    except DomainError as exc:
-        flash(exc.message, "error")
-        return redirect(url_for("training.session_detail", session_id=session.id))
+def _flash_checked_in(row) -> None:
     if row.status == AttendanceStatus.late:
         flash(
             _(
@@ -543,6 +538,15 @@ def _checkin_result(session, **kwargs):
             _("签到成功！签到时间 %(t)s。", t=to_local(row.checked_in_at).strftime("%H:%M")),
             "success",
         )
+
+
+def _checkin_result(session, **kwargs):
+    try:
+        row = services.check_in(current_user, session, **kwargs)
+    except DomainError as exc:
+        flash(exc.message, "error")
+    else:
+        _flash_checked_in(row)
     return redirect(url_for("training.session_detail", session_id=session.id))
 
 
@@ -550,12 +554,17 @@ def _checkin_result(session, **kwargs):
 @login_required
 def scan(token: str):
     """The URL in the QR code: a signed-in worker's phone checks in by opening it."""
+    from lms.training.models import ClassSession
+
     try:
-        session_id = services.read_token(token)
+        session = db.session.get(ClassSession, services.read_token(token))
+        if session is None:
+            raise Invalid(_("此课次已不存在。"))
+        row = services.check_in(current_user, session, token=token)
     except DomainError as exc:
-        return render_template("training/checkin_refused.html", message=exc.message), 422
-    session = services.get_session(current_user, session_id)
-    return _checkin_result(session, token=token)
+        return render_template("training/checkin_refused.html", message=exc.message), exc.status
+    _flash_checked_in(row)
+    return redirect(url_for("training.session_detail", session_id=session.id))
 
 
 @bp.route("/sessions/<int:session_id>/checkin", methods=["POST"])

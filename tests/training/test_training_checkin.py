@@ -168,3 +168,11 @@ def test_api_check_in(world, client, auth):
     response = client.post(url, json={"token": services.checkin_token(session.id)})
     assert response.status_code == 409 and "无需重复签到" in response.get_json()["message"]
     assert client.post(url, json={}).status_code == 422
+
+
+def test_scanning_a_class_one_is_not_on_says_so(world, client, auth):
+    session = world.session(start_in=timedelta(minutes=5))
+    auth.login(world.workers[3])
+    response = client.get(f"/training/c/{services.checkin_token(session.id)}")
+    assert response.status_code == 403
+    assert "不在「" in response.get_data(as_text=True)
