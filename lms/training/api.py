@@ -150,7 +150,7 @@ class Checkin(MethodView):
     @blp.response(201, schemas.AttendanceSchema)
     def post(self, data, session_id: int):
         """Check oneself in with the screen's QR token or its six-digit code."""
-        session = services.get_session(current_user, session_id)
+        session = services.session_for_checkin(session_id)
         if data["token"]:
             return services.check_in(current_user, session, token=data["token"])
         return services.check_in(current_user, session, code=data["code"])

@@ -102,9 +102,7 @@ class TrainingClass(TimestampMixin, Base):
 
     organization: Mapped[Organization] = relationship(lazy="joined", innerjoin=True)
     officer: Mapped[User | None] = relationship(foreign_keys=[officer_id])
-    instructors: Mapped[list[User]] = relationship(
-        secondary=class_instructors, lazy="selectin", order_by=User.id
-    )
+    instructors: Mapped[list[User]] = relationship(secondary=class_instructors, order_by=User.id)
     sessions: Mapped[list[ClassSession]] = relationship(
         back_populates="training_class",
         order_by="ClassSession.starts_at",

@@ -18,6 +18,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from lms.accounts import scope
 from lms.accounts.models import Organization, Role, User
@@ -121,6 +122,19 @@ def get_class(actor: User, class_id: int) -> TrainingClass:
     if klass is None or not can_view(actor, klass):
         raise NotFound()
     return klass
+
+
+def session_for_checkin(session_id: int) -> ClassSession:
+    """A session and its class in one query; check_in itself decides who may check in."""
+    session = db.session.get(
+        ClassSession,
+        session_id,
+        options=[joinedload(ClassSession.training_class)],
+        populate_existing=True,
+    )
+    if session is None:
+        raise NotFound()
+    return session
 
 
 def get_session(actor: User, session_id: int) -> ClassSession:
@@ -1020,8 +1034,12 @@ def check_in(
         raise Invalid(_("请扫描二维码或输入签到码。"))
     if session.status == SessionStatus.cancelled:
         raise Conflict(_("本课次已取消，无需签到。"))
-    entry = roster_entry(klass.id, user.id)
-    if entry is None or entry.status != RosterStatus.seated:
+    seated = db.session.scalar(
+        sa.select(RosterEntry.status).where(
+            RosterEntry.class_id == klass.id, RosterEntry.user_id == user.id
+        )
+    )
+    if seated != RosterStatus.seated:
         raise Forbidden(
             _(
                 "您不在「%(title)s」的学员名单中，不能签到。如有疑问请联系培训专员。",
@@ -1035,40 +1053,67 @@ def check_in(
         raise Conflict(_("签到已于 %(t)s 结束。如您确实到场，请找讲师补登。", t=_fmt(closes)))
     late_after = session.starts_at + timedelta(minutes=klass.late_threshold_minutes)
     status = AttendanceStatus.late if now > late_after else AttendanceStatus.present
-    existing = db.session.scalar(
-        sa.select(Attendance).where(
-            Attendance.session_id == session.id, Attendance.user_id == user.id
-        )
+    values = {
+        "session_id": session.id,
+        "user_id": user.id,
+        "status": status,
+        "checked_in_at": now,
+        "method": method,
+        "note": "",
+        "updated_at": now,
+    }
+    # One statement, no read first: the unique (session, person) constraint decides who
+    # wins when the same person's phone sends many requests at once.
+    row_id = db.session.scalar(
+        _insert_ignoring_duplicates(Attendance, ["session_id", "user_id"])
+        .values(**values)
+        .returning(Attendance.id)
     )
-    if existing is not None and existing.checked_in_at is not None:
-        raise Conflict(_already(existing))
-    if existing is None:
-        row = Attendance(
-            session_id=session.id,
-            user_id=user.id,
-            status=status,
-            checked_in_at=now,
-            method=method,
+    if row_id is None:
+        existing = db.session.scalar(
+            sa.select(Attendance).where(
+                Attendance.session_id == session.id, Attendance.user_id == user.id
+            )
         )
-        try:
-            with db.session.begin_nested():
-                db.session.add(row)
-        except IntegrityError:
+        if existing.checked_in_at is not None:
+            message = _already(existing)
             db.session.rollback()
-            raise Conflict(_("您已签到，无需重复签到。")) from None
-    else:
+            raise Conflict(message)
         # A row an instructor made before (e.g. an approved excuse): claim it once.
-        done = db.session.execute(
+        row_id = db.session.scalar(
             sa.update(Attendance)
             .where(Attendance.id == existing.id, Attendance.checked_in_at.is_(None))
             .values(status=status, checked_in_at=now, method=method, updated_at=now)
-        ).rowcount
-        if not done:
+            .returning(Attendance.id)
+        )
+        if row_id is None:
             db.session.rollback()
             raise Conflict(_("您已签到，无需重复签到。"))
-        row = existing
     db.session.commit()
-    return row
+    # Plain values: nothing to reload after the commit.
+    return CheckinResult(id=row_id, **values)
+
+
+@dataclass
+class CheckinResult:
+    id: int
+    session_id: int
+    user_id: int
+    status: AttendanceStatus
+    checked_in_at: datetime
+    method: CheckinMethod
+    note: str
+    updated_at: datetime
+
+
+def _insert_ignoring_duplicates(model, columns: list[str]):
+    """INSERT … ON CONFLICT DO NOTHING on PostgreSQL and SQLite alike."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model).on_conflict_do_nothing(index_elements=columns)
 
 
 def _already(row: Attendance) -> str:

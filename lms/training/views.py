@@ -554,12 +554,8 @@ def _checkin_result(session, **kwargs):
 @login_required
 def scan(token: str):
     """The URL in the QR code: a signed-in worker's phone checks in by opening it."""
-    from lms.training.models import ClassSession
-
     try:
-        session = db.session.get(ClassSession, services.read_token(token))
-        if session is None:
-            raise Invalid(_("此课次已不存在。"))
+        session = services.session_for_checkin(services.read_token(token))
         row = services.check_in(current_user, session, token=token)
     except DomainError as exc:
         return render_template("training/checkin_refused.html", message=exc.message), exc.status
@@ -571,7 +567,7 @@ def scan(token: str):
 @login_required
 @limiter.limit("20 per minute", key_func=lambda: f"checkin:{current_user.get_id()}")
 def checkin(session_id: int):
-    session = services.get_session(current_user, session_id)
+    session = services.session_for_checkin(session_id)
     form = forms.CodeForm()
     if not form.validate_on_submit():
         flash(next(iter(form.errors.values()), [_("请输入签到码。")])[0], "error")

@@ -176,3 +176,17 @@ def test_scanning_a_class_one_is_not_on_says_so(world, client, auth):
     response = client.get(f"/training/c/{services.checkin_token(session.id)}")
     assert response.status_code == 403
     assert "不在「" in response.get_data(as_text=True)
+
+
+def test_a_check_in_costs_a_handful_of_queries(world, client, auth, query_counter):
+    world.seat(world.workers[0])
+    session = world.session(start_in=timedelta(minutes=5))
+    auth.login(world.workers[0])
+    client.get("/api/v1/me")
+    url = f"/api/v1/training/sessions/{session.id}/checkin"
+    body = {"token": services.checkin_token(session.id)}
+    with query_counter() as counted:
+        response = client.post(url, json=body)
+    assert response.status_code == 201
+    # sign-in (person, roles), session with its class, roster seat, one INSERT
+    assert len(counted) <= 5, "\n".join(s[:70] for s in counted)
