@@ -290,6 +290,8 @@ def prepare_reports(url: str, marks: int) -> dict:
             )
         )
         db.session.commit()
+        db.session.execute(sa.text("ANALYZE"))  # as autovacuum would after a bulk load
+        db.session.commit()
         total = db.session.scalar(sa.text("SELECT count(*) FROM training_attendance"))
         officer_token = datagen.api_token_for(generated.officer_id)
         state = {

@@ -1752,7 +1752,8 @@ def organization_summary(
 ) -> tuple[list[SummaryRow], SummaryRow]:
     """Classes and sessions held in [start, end] under an organization, with 人次 and hours.
 
-    Two queries: one aggregate over attendance grouped by session, one for organizations.
+    Three queries whatever the size: marks counted per (session, status) from an index,
+    the sessions held, and the organizations.
     """
     scope.require_officer(actor)
     scope.require_org_in_scope(actor, organization)
@@ -1762,21 +1763,16 @@ def organization_summary(
     zone = local_zone()
     lower = datetime.combine(start, datetime.min.time(), zone)
     upper = datetime.combine(end + timedelta(days=1), datetime.min.time(), zone)
-    attended = sa.func.sum(sa.case((Attendance.status.in_(ATTENDED), 1), else_=0))
-    counted = sa.func.sum(sa.case((Attendance.status.in_(COUNTED), 1), else_=0))
-    stmt = (
+    held = (
         sa.select(
             ClassSession.id,
             ClassSession.class_id,
             TrainingClass.organization_id,
             ClassSession.starts_at,
             ClassSession.ends_at,
-            attended,
-            counted,
         )
         .join(TrainingClass, TrainingClass.id == ClassSession.class_id)
         .join(Organization, Organization.id == TrainingClass.organization_id)
-        .outerjoin(Attendance, Attendance.session_id == ClassSession.id)
         .where(
             Organization.path.startswith(organization.path),
             ClassSession.status == SessionStatus.scheduled,
@@ -1784,32 +1780,39 @@ def organization_summary(
             ClassSession.starts_at < upper,
             ClassSession.ends_at <= now,
         )
-        .group_by(
-            ClassSession.id,
-            ClassSession.class_id,
-            TrainingClass.organization_id,
-            ClassSession.starts_at,
-            ClassSession.ends_at,
-        )
     )
-    by_org: dict[int, SummaryRow] = {}
+    # Counting (session, status) pairs reads only the (session_id, status) index.
+    counts = (
+        sa.select(Attendance.session_id, Attendance.status, sa.func.count())
+        .where(Attendance.session_id.in_(held.with_only_columns(ClassSession.id)))
+        .group_by(Attendance.session_id, Attendance.status)
+    )
+    attended: dict[int, int] = {}
+    counted: dict[int, int] = {}
+    for session_id, status, n in db.session.execute(counts):
+        if status in ATTENDED:
+            attended[session_id] = attended.get(session_id, 0) + n
+        if status in COUNTED:
+            counted[session_id] = counted.get(session_id, 0) + n
     orgs = {
         o.id: o
         for o in db.session.scalars(
             sa.select(Organization).where(Organization.path.startswith(organization.path))
         )
     }
+    by_org: dict[int, SummaryRow] = {}
     total = SummaryRow(organization=organization)
-    for _sid, class_id, org_id, starts, ends, att, cnt in db.session.execute(stmt):
+    for session_id, class_id, org_id, starts, ends in db.session.execute(held):
         hours = (ends - starts).total_seconds() / 3600
+        att = attended.get(session_id, 0)
         row = by_org.setdefault(org_id, SummaryRow(organization=orgs[org_id]))
         for target in (row, total):
             target.class_ids.add(class_id)
             target.sessions += 1
-            target.person_times += int(att or 0)
-            target.counted += int(cnt or 0)
+            target.person_times += att
+            target.counted += counted.get(session_id, 0)
             target.hours += hours
-            target.person_hours += hours * int(att or 0)
+            target.person_hours += hours * att
     for target in [*by_org.values(), total]:
         target.classes = len(target.class_ids)
     rows = sorted(by_org.values(), key=lambda r: r.organization.path)

@@ -2,7 +2,7 @@
 
 Revision ID: 0003_training
 Revises: 0001_foundation
-Create Date: 2026-11-26 13:27:06.448018
+Create Date: 2026-11-26 13:39:13.397499
 
 """
 from alembic import op
@@ -164,6 +164,7 @@ def upgrade():
     sa.UniqueConstraint('session_id', 'user_id', name=op.f('uq_training_attendance_session_id_user_id'))
     )
     with op.batch_alter_table('training_attendance', schema=None) as batch_op:
+        batch_op.create_index('ix_training_attendance_session_status', ['session_id', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_training_attendance_user_id'), ['user_id'], unique=False)
 
     op.create_table('training_excuses',
@@ -198,6 +199,7 @@ def downgrade():
     op.drop_table('training_excuses')
     with op.batch_alter_table('training_attendance', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_training_attendance_user_id'))
+        batch_op.drop_index('ix_training_attendance_session_status')
 
     op.drop_table('training_attendance')
     with op.batch_alter_table('training_sessions', schema=None) as batch_op:
