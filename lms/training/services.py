@@ -37,6 +37,7 @@ from lms.signals import (
     session_scheduled,
 )
 from lms.timeutil import local_zone, to_local
+from lms.training.labels import label
 from lms.training.models import (
     Attendance,
     AttendanceStatus,
@@ -1151,6 +1152,7 @@ def screen_state(actor: User, session: ClassSession, now: datetime | None = None
             {
                 "name": u.name,
                 "status": a.status.value,
+                "status_label": label("attendance", a.status),
                 "at": to_local(a.checked_in_at).strftime("%H:%M"),
             }
             for a, u in rows[:200]

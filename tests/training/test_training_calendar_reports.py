@@ -99,7 +99,9 @@ def test_class_matrix_has_rates_and_bounded_queries(world, client, auth, query_c
     assert len(data.rows) == 26 and len(data.sessions) == 15
     auth.login(world.officer)
     page = client.get(f"/training/classes/{world.klass.id}/matrix").get_data(as_text=True)
-    assert "@media print" not in page and "training.css" in page
+    assert "training.css" in page and 'class="printable"' in page
+    css = client.get("/static/css/training.css").get_data(as_text=True)
+    assert "@page { size: A4 landscape" in css
     assert "出勤率" in page and people[0].name in page
 
 

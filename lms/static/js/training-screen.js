@@ -23,7 +23,7 @@
       var li = document.createElement("li");
       li.textContent = p.name + " ";
       var small = document.createElement("small");
-      small.textContent = p.at + (p.status === "late" ? " 迟到" : "");
+      small.textContent = p.at + (p.status === "late" ? " " + p.status_label : "");
       li.appendChild(small);
       people.appendChild(li);
     });
