@@ -24,7 +24,7 @@ from lms.accounts import scope
 from lms.accounts.models import Organization, Role, User
 from lms.accounts.services import UserFilter, users_query
 from lms.audit import services as audit
-from lms.db import utcnow
+from lms.db import is_postgres, utcnow
 from lms.errors import Conflict, Forbidden, Invalid, NotFound
 from lms.extensions import db
 from lms.signals import (
@@ -1742,11 +1742,17 @@ class SummaryRow:
     counted: int = 0
     hours: float = 0.0
     person_hours: float = 0.0
-    class_ids: set = field(default_factory=set)
 
     @property
     def rate(self) -> float | None:
         return rate_of(self.person_times, self.counted)
+
+
+def _duration_seconds(start, end):
+    """Seconds between two timestamp columns, in the database's own arithmetic."""
+    if is_postgres(db.session):
+        return sa.func.extract("epoch", end - start)
+    return (sa.func.julianday(end) - sa.func.julianday(start)) * 86400
 
 
 def organization_summary(
@@ -1754,8 +1760,8 @@ def organization_summary(
 ) -> tuple[list[SummaryRow], SummaryRow]:
     """Classes and sessions held in [start, end] under an organization, with 人次 and hours.
 
-    Three queries whatever the size: marks counted per (session, status) from an index,
-    the sessions held, and the organizations.
+    Three queries whatever the size, each answering a few rows: sessions per organization,
+    marks per organization and status, and the organizations themselves.
     """
     scope.require_officer(actor)
     scope.require_org_in_scope(actor, organization)
@@ -1765,13 +1771,13 @@ def organization_summary(
     zone = local_zone()
     lower = datetime.combine(start, datetime.min.time(), zone)
     upper = datetime.combine(end + timedelta(days=1), datetime.min.time(), zone)
+    seconds = _duration_seconds(ClassSession.starts_at, ClassSession.ends_at)
     held = (
         sa.select(
-            ClassSession.id,
-            ClassSession.class_id,
-            TrainingClass.organization_id,
-            ClassSession.starts_at,
-            ClassSession.ends_at,
+            ClassSession.id.label("id"),
+            ClassSession.class_id.label("class_id"),
+            TrainingClass.organization_id.label("org_id"),
+            seconds.label("seconds"),
         )
         .join(TrainingClass, TrainingClass.id == ClassSession.class_id)
         .join(Organization, Organization.id == TrainingClass.organization_id)
@@ -1782,20 +1788,32 @@ def organization_summary(
             ClassSession.starts_at < upper,
             ClassSession.ends_at <= now,
         )
+        .subquery("held")
     )
-    # Counting (session, status) pairs reads only the (session_id, status) index.
-    counts = (
-        sa.select(Attendance.session_id, Attendance.status, sa.func.count())
-        .where(Attendance.session_id.in_(held.with_only_columns(ClassSession.id)))
+    per_org = sa.select(
+        held.c.org_id,
+        sa.func.count(),
+        sa.func.count(sa.distinct(held.c.class_id)),
+        sa.func.sum(held.c.seconds),
+    ).group_by(held.c.org_id)
+    # Marks counted per (session, status) read only the (session_id, status) index; the
+    # few rows that makes are then summed per organization, all inside the database.
+    marks = (
+        sa.select(Attendance.session_id, Attendance.status, sa.func.count().label("n"))
+        .where(Attendance.session_id.in_(sa.select(held.c.id)))
         .group_by(Attendance.session_id, Attendance.status)
+        .subquery("marks")
     )
-    attended: dict[int, int] = {}
-    counted: dict[int, int] = {}
-    for session_id, status, n in db.session.execute(counts):
-        if status in ATTENDED:
-            attended[session_id] = attended.get(session_id, 0) + n
-        if status in COUNTED:
-            counted[session_id] = counted.get(session_id, 0) + n
+    per_org_marks = (
+        sa.select(
+            held.c.org_id,
+            marks.c.status,
+            sa.func.sum(marks.c.n),
+            sa.func.sum(marks.c.n * held.c.seconds),
+        )
+        .join(held, held.c.id == marks.c.session_id)
+        .group_by(held.c.org_id, marks.c.status)
+    )
     orgs = {
         o.id: o
         for o in db.session.scalars(
@@ -1804,18 +1822,20 @@ def organization_summary(
     }
     by_org: dict[int, SummaryRow] = {}
     total = SummaryRow(organization=organization)
-    for session_id, class_id, org_id, starts, ends in db.session.execute(held):
-        hours = (ends - starts).total_seconds() / 3600
-        att = attended.get(session_id, 0)
+    for org_id, sessions, classes, secs in db.session.execute(per_org):
         row = by_org.setdefault(org_id, SummaryRow(organization=orgs[org_id]))
         for target in (row, total):
-            target.class_ids.add(class_id)
-            target.sessions += 1
-            target.person_times += att
-            target.counted += counted.get(session_id, 0)
-            target.hours += hours
-            target.person_hours += hours * att
-    for target in [*by_org.values(), total]:
-        target.classes = len(target.class_ids)
+            target.sessions += sessions
+            target.classes += classes  # a class belongs to one organization
+            target.hours += float(secs or 0) / 3600
+    for org_id, status, n, secs in db.session.execute(per_org_marks):
+        row = by_org[org_id]
+        status = AttendanceStatus(status)
+        for target in (row, total):
+            if status in ATTENDED:
+                target.person_times += int(n)
+                target.person_hours += float(secs or 0) / 3600
+            if status in COUNTED:
+                target.counted += int(n)
     rows = sorted(by_org.values(), key=lambda r: r.organization.path)
     return rows, total
