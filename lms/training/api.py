@@ -215,3 +215,13 @@ class Summary(MethodView):
             raise NotFound()
         rows, total = services.organization_summary(current_user, org, args["start"], args["end"])
         return {"rows": rows, "total": total}
+
+
+@blp.route("/training/people/<int:user_id>/history")
+class History(MethodView):
+    @blp.response(200, schemas.HistoryRowSchema(many=True))
+    def get(self, user_id: int):
+        """A person's attendance, newest first (oneself, or people in the officer's scope)."""
+        from lms.accounts.services import get_user
+
+        return services.worker_history(current_user, get_user(current_user, user_id))

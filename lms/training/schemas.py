@@ -203,3 +203,14 @@ class SummaryRowSchema(Schema):
 class SummarySchema(Schema):
     rows = fields.List(fields.Nested(SummaryRowSchema))
     total = fields.Nested(SummaryRowSchema)
+
+
+class HistoryRowSchema(Schema):
+    session_id = fields.Function(lambda r: r[1].id)
+    class_id = fields.Function(lambda r: r[2].id)
+    title = fields.Function(lambda r: r[2].title)
+    starts_at = fields.Function(lambda r: r[1].starts_at.isoformat())
+    status = fields.Function(lambda r: r[0].status.value)
+    checked_in_at = fields.Function(
+        lambda r: r[0].checked_in_at.isoformat() if r[0].checked_in_at else None
+    )

@@ -252,3 +252,13 @@ def test_api_classes_sessions_roster_and_reports(world, client, auth):
 def test_openapi_document_lists_training_endpoints(client):
     spec = client.get("/api/v1/openapi.json").get_json()
     assert "/api/v1/training/sessions/{session_id}/checkin" in spec["paths"]
+
+
+def test_api_worker_history_is_private(world, client, auth):
+    world.seat(world.workers[0])
+    session = world.session(start_in=timedelta(hours=-3))
+    services.close_session(session.id)
+    auth.login(world.workers[0])
+    rows = client.get(f"/api/v1/training/people/{world.workers[0].id}/history").get_json()
+    assert [(r["session_id"], r["status"]) for r in rows] == [(session.id, "absent")]
+    assert client.get(f"/api/v1/training/people/{world.workers[1].id}/history").status_code == 404
