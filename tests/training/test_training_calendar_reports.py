@@ -262,3 +262,53 @@ def test_api_worker_history_is_private(world, client, auth):
     rows = client.get(f"/api/v1/training/people/{world.workers[0].id}/history").get_json()
     assert [(r["session_id"], r["status"]) for r in rows] == [(session.id, "absent")]
     assert client.get(f"/api/v1/training/people/{world.workers[1].id}/history").status_code == 404
+
+
+def test_api_bad_input_gets_clear_errors_never_a_crash(world, client, auth):
+    world.seat(world.workers[0])
+    session = world.session(start_in=timedelta(minutes=5))
+    auth.login(world.officer)
+    start = utcnow().replace(microsecond=0) + timedelta(days=2)
+    sessions_url = f"/api/v1/training/classes/{world.klass.id}/sessions"
+    times = {"starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=1)).isoformat()}
+    cases = [
+        (sessions_url, {**times, "recurrence": {"count": 0}}, 422),
+        (sessions_url, {**times, "recurrence": {"count": 100000}}, 422),
+        (sessions_url, {**times, "recurrence": {"weekdays": [9], "count": 2}}, 422),
+        (sessions_url, {**times, "recurrence": {"interval": 0, "count": 2}}, 422),
+        (sessions_url, {**times, "recurrence": {}}, 422),
+        (sessions_url, {"starts_at": "2030-01-01T09:00:00", "ends_at": "x"}, 422),
+        (sessions_url, {**times, "instructor_id": world.workers[0].id}, 422),
+        (f"/api/v1/training/classes/{world.klass.id}/roster", {}, 422),
+        (f"/api/v1/training/classes/{world.klass.id}/roster", {"user_ids": [999999]}, 404),
+        (f"/api/v1/training/sessions/{session.id}/checkin", {"token": "x" * 400}, 422),
+        (f"/api/v1/training/sessions/{session.id}/checkin", {"code": "12"}, 422),
+        ("/api/v1/training/sessions/999999/checkin", {"code": "123456"}, 404),
+        ("/api/v1/training/classes", {"title": "", "organization_id": world.enterprise.id}, 422),
+        ("/api/v1/training/classes", {"title": "x", "organization_id": 999999}, 404),
+        (
+            "/api/v1/training/classes",
+            {"title": "x", "organization_id": world.enterprise.id, "capacity": 0},
+            422,
+        ),
+        (
+            "/api/v1/training/classes",
+            {"title": "x", "organization_id": world.enterprise.id, "registration_mode": "open"},
+            422,
+        ),
+    ]
+    for url, body, status in cases:
+        response = client.post(url, json=body)
+        assert response.status_code == status, (url, body, response.get_json())
+        assert response.get_json()["message"]
+    response = client.put(
+        f"/api/v1/training/sessions/{session.id}/attendance",
+        json={"marks": [{"user_id": world.workers[1].id, "status": "present"}]},
+    )
+    assert response.status_code == 422
+    response = client.put(
+        f"/api/v1/training/sessions/{session.id}/attendance",
+        json={"marks": [{"user_id": world.workers[0].id, "status": "asleep"}]},
+    )
+    assert response.status_code == 422
+    assert world.klass.sessions == [session]
