@@ -197,10 +197,14 @@ def class_detail(class_id: int):
     klass = services.get_class(current_user, class_id)
     entry = services.roster_entry(klass.id, current_user.id)
     seated = services._seated_count(klass.id)
+    my_rate = None
+    if entry is not None:
+        my_rate = services.rate_of(*services.class_rates(klass.id).get(current_user.id, (0, 0)))
     return render_template(
         "training/class_detail.html",
         klass=klass,
         entry=entry,
+        my_rate=my_rate,
         seated=seated,
         now=utcnow(),
         can_manage=services.can_manage(current_user, klass),

@@ -167,6 +167,10 @@ def test_officer_sees_warnings_on_their_page_and_home(world, client, auth):
     world.seat(world.workers[0])
     world.session(start_in=timedelta(days=5))
     _held(world, {world.workers[0]: [None] * 3}, 3)
+    auth.login(world.workers[0])
+    page = client.get(f"/training/classes/{world.klass.id}").get_data(as_text=True)
+    assert "我的出勤率：" in page and "低于本班要求的 80%" in page
+    auth.logout()
     auth.login(world.officer)
     page = client.get("/training/warnings").get_data(as_text=True)
     assert world.workers[0].name in page and "0%" in page
