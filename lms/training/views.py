@@ -497,7 +497,9 @@ def withdraw(class_id: int):
 
 
 def _qr_svg(data: str) -> str:
-    return segno.make(data, error="m").svg_inline(scale=8, border=2, dark="#000", light="#fff")
+    return segno.make(data, error="m").svg_inline(
+        scale=8, border=2, dark="#000", light="#fff", omitsize=True
+    )
 
 
 @bp.route("/sessions/<int:session_id>/screen")
