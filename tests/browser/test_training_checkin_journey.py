@@ -79,11 +79,13 @@ def test_officer_schedules_fills_roster_opens_screen_and_worker_checks_in(
 
     # The officer corrects one record and exports the class matrix.
     screen.goto(f"{live_server.url}/training/sessions/{session_id}/attendance")
+    assert_accessible(screen)
     screen.locator(f"input[name='u-{other.id}'][value='excused']").check()
     screen.get_by_role("button", name="保存考勤").click()
     assert screen.get_by_text("已保存 1 处修改").is_visible()
     screen.goto(f"{live_server.url}/training/classes/{class_id}/matrix")
     assert screen.get_by_role("cell", name="请假").first.is_visible()
+    assert_accessible(screen)
     with screen.expect_download() as download:
         screen.get_by_role("link", name="导出 Excel").click()
     assert download.value.suggested_filename.endswith(".xlsx")
