@@ -36,6 +36,7 @@ messages: $(VENV)/.installed
 run: $(VENV)/.installed translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask lms seed-demo --if-empty
+	$(BIN)/flask lms prepare-broker
 	@echo "工匠学堂: http://127.0.0.1:$(PORT)  (demo accounts in README.md; Ctrl-C stops everything)"
 	$(BIN)/honcho start -f Procfile -p $(PORT)
 

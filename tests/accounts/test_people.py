@@ -128,3 +128,48 @@ def test_mentor_public_profile_shows_honours_to_anyone(client):
     page = client.get(f"/mentors/{mentor.id}").get_data(as_text=True)
     assert "高铁军" in page and "全国劳动模范" in page and "攻克压力容器焊接难题" in page
     assert client.get(f"/mentors/{UserFactory().id}").status_code == 404  # not a mentor
+
+
+def test_officer_resets_a_password_and_the_person_must_change_it(client, auth):
+    mine, _t, my_shop, _ts = _two_enterprises()
+    worker = UserFactory(organization=my_shop)
+    auth.login(UserFactory(roles=[Role.officer], organization=mine))
+    response = client.post(
+        f"/people/{worker.id}", data={"form": "password", "pw-new_password": "reset-pass-9"}
+    )
+    assert response.status_code == 302
+    auth.logout()
+    login = client.post("/login", data={"login": worker.employee_no, "password": "reset-pass-9"})
+    assert login.headers["Location"].endswith("/me/password")
+    entry = db.session.scalar(
+        sa.select(AuditEntry).where(AuditEntry.action == "user.password_reset")
+    )
+    assert entry.entity_id == worker.id
+
+
+def test_officer_records_an_honour_that_shows_on_the_public_profile(client, auth):
+    mine, _t, my_shop, _ts = _two_enterprises()
+    mentor = UserFactory(organization=my_shop, roles=[Role.mentor])
+    auth.login(UserFactory(roles=[Role.officer], organization=mine))
+    client.post(
+        f"/people/{mentor.id}",
+        data={
+            "form": "honor",
+            "honor-kind": "craftsman",
+            "honor-level": "provincial",
+            "honor-year": "2023",
+            "honor-title": "省级工匠",
+        },
+    )
+    assert "省级工匠" in client.get(f"/mentors/{mentor.id}").get_data(as_text=True)
+
+
+def test_officer_adds_a_workshop_under_their_enterprise(client, auth):
+    mine, theirs, _ms, _ts = _two_enterprises()
+    auth.login(UserFactory(roles=[Role.officer], organization=mine))
+    response = client.post("/organizations/new", data={"parent_id": mine.id, "name": "新车间"})
+    assert response.status_code == 302
+    assert "新车间" in client.get("/organizations").get_data(as_text=True)
+    foreign = client.post("/organizations/new", data={"parent_id": theirs.id, "name": "越权车间"})
+    assert foreign.status_code in (200, 404)  # not a choice in the form: refused
+    assert "越权车间" not in client.get("/organizations").get_data(as_text=True)
