@@ -20,10 +20,10 @@ from lms.training.models import (
 def load(data: DemoData) -> None:
     officer = data.people["officer"]
     mentor = data.people["mentor"]
-    weld = data.orgs["machine"]
+    machine = data.orgs["machine"]
     klass = services.create_class(
         officer,
-        organization=weld,
+        organization=machine,
         title="焊工技能提升班（第三期）",
         description="八个周六，手工电弧焊与气体保护焊实操，由首席技师高铁军授课。",
         instructor_ids=[mentor.id],
@@ -44,11 +44,13 @@ def load(data: DemoData) -> None:
         instructor_id=mentor.id,
         recurrence=services.Recurrence(weekdays=[5], count=8),
     )
-    workers = [
-        data.people[h]
-        for h in ("worker", "worker2", "worker3", "worker6")
-        if h in data.people and data.people[h].organization.path.startswith(weld.path)
+    # The welders of the welding workshop (the named demo workers first), up to capacity.
+    welders = [
+        person
+        for handle, person in data.people.items()
+        if handle.startswith(("worker", "extra")) and person.organization_id == data.orgs["weld"].id
     ]
+    workers = welders[:16]
     services.add_people(officer, klass, workers)
     # A session today (now until two hours from now) so the QR screen can be tried at once.
     now = utcnow()
@@ -62,15 +64,18 @@ def load(data: DemoData) -> None:
             room="焊接实训室 202",
             instructor_id=mentor.id,
         )
-    pattern = [
-        AttendanceStatus.present,
-        AttendanceStatus.late,
-        AttendanceStatus.absent,
-        AttendanceStatus.present,
-    ]
+
+    def demo_status(i: int, j: int) -> AttendanceStatus:
+        """Most come; one in five is often away (a warning); some are late now and then."""
+        if j % 5 == 3:
+            return AttendanceStatus.absent if i % 2 == 0 else AttendanceStatus.present
+        if (i + j) % 4 == 1 and j >= 2:
+            return AttendanceStatus.late
+        return AttendanceStatus.present
+
     for i, session in enumerate(s for s in sessions if s.ends_at < now):
         for j, worker in enumerate(workers):
-            status = pattern[(i + j) % len(pattern)] if j >= 2 else AttendanceStatus.present
+            status = demo_status(i, j)
             db.session.add(
                 Attendance(
                     session_id=session.id,
