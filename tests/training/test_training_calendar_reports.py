@@ -312,3 +312,12 @@ def test_api_bad_input_gets_clear_errors_never_a_crash(world, client, auth):
     )
     assert response.status_code == 422
     assert world.klass.sessions == [session]
+
+
+def test_instructor_home_card_opens_the_screen(world, client, auth):
+    session = world.session(start_in=timedelta(minutes=1))
+    if to_local(session.starts_at).date() != to_local(utcnow()).date():
+        pytest.skip("too close to midnight")
+    auth.login(world.mentor)
+    page = client.get("/").get_data(as_text=True)
+    assert f"/training/sessions/{session.id}/screen" in page and "打开签到屏" in page
