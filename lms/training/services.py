@@ -18,7 +18,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from lms.accounts import scope
 from lms.accounts.models import Organization, Role, User
@@ -147,7 +147,11 @@ def get_session(actor: User, session_id: int) -> ClassSession:
 
 def classes_query(actor: User, *, q: str | None = None) -> sa.Select:
     """Classes the actor may see: managed ones, taught ones, own ones, and open ones."""
-    stmt = sa.select(TrainingClass).join(TrainingClass.organization)
+    stmt = (
+        sa.select(TrainingClass)
+        .join(TrainingClass.organization)
+        .options(selectinload(TrainingClass.instructors))
+    )
     if not scope.is_admin(actor):
         conditions = [
             TrainingClass.registration_mode == RegistrationMode.open,
