@@ -100,6 +100,7 @@ class Mentorship(TimestampMixin, Base):
             sqlite_where=sa.text("status IN ('proposed', 'active', 'paused')"),
         ),
         sa.Index("ix_mentorships_mentor_status", "mentor_id", "status"),
+        sa.Index("ix_mentorships_apprentice_id", "apprentice_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -213,6 +214,13 @@ class MentorLog(Base):
         sa.UniqueConstraint("mentorship_id", "client_token"),
         sa.Index("ix_mentor_logs_mentorship_date", "mentorship_id", "session_date"),
         sa.Index("ix_mentor_logs_mentor_status", "mentor_id", "status"),
+        # Disputes are few among many logs; officers look them up all the time.
+        sa.Index(
+            "ix_mentor_logs_disputed",
+            "mentorship_id",
+            postgresql_where=sa.text("status = 'disputed'"),
+            sqlite_where=sa.text("status = 'disputed'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -19,7 +19,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from lms.accounts import scope
 from lms.accounts.models import (
@@ -143,23 +143,19 @@ class MentorshipFilter:
 def mentorships_query(actor: User, filters: MentorshipFilter | None = None) -> sa.Select:
     """Pairings the actor may see (officers: their subtree; others: their own), newest first."""
     filters = filters or MentorshipFilter()
-    mentor = aliased(User)
-    apprentice = aliased(User)
-    stmt = (
-        sa.select(Mentorship)
-        .join(Organization, Mentorship.organization_id == Organization.id)
-        .join(mentor, Mentorship.mentor_id == mentor.id)
-        .join(apprentice, Mentorship.apprentice_id == apprentice.id)
-        .options(
-            joinedload(Mentorship.mentor).lazyload(User.role_rows),
-            joinedload(Mentorship.apprentice).lazyload(User.role_rows),
-            joinedload(Mentorship.programme),
-        )
+    stmt = sa.select(Mentorship).options(
+        joinedload(Mentorship.mentor).options(
+            lazyload(User.role_rows), lazyload(User.organization)
+        ),
+        joinedload(Mentorship.apprentice).options(
+            lazyload(User.role_rows), lazyload(User.organization)
+        ),
+        joinedload(Mentorship.programme),
     )
     if scope.is_admin(actor):
         pass
     elif scope.is_officer(actor):
-        stmt = stmt.where(Organization.path.startswith(actor.organization.path))
+        stmt = stmt.where(Mentorship.organization_id.in_(scope.scoped_org_ids(actor)))
     else:
         stmt = stmt.where(
             sa.or_(Mentorship.mentor_id == actor.id, Mentorship.apprentice_id == actor.id)
@@ -177,16 +173,14 @@ def mentorships_query(actor: User, filters: MentorshipFilter | None = None) -> s
         org = db.session.get(Organization, filters.organization_id)
         if org is None:
             raise Invalid(errors={"organization_id": [_("单位不存在。")]})
-        stmt = stmt.where(Organization.path.startswith(org.path))
+        stmt = stmt.where(Mentorship.organization_id.in_(scope.subtree_org_ids(org)))
     if filters.q:
-        like = f"%{filters.q.strip()}%"
+        text = filters.q.strip()
+        matching = sa.select(User.id).where(
+            sa.or_(User.name.like(f"%{text}%"), User.employee_no == text)
+        )
         stmt = stmt.where(
-            sa.or_(
-                mentor.name.like(like),
-                apprentice.name.like(like),
-                mentor.employee_no == filters.q.strip(),
-                apprentice.employee_no == filters.q.strip(),
-            )
+            sa.or_(Mentorship.mentor_id.in_(matching), Mentorship.apprentice_id.in_(matching))
         )
     return stmt.order_by(Mentorship.id.desc())
 
@@ -1096,8 +1090,10 @@ def disputes_query(actor: User) -> sa.Select:
     return (
         sa.select(MentorLog)
         .join(Mentorship, MentorLog.mentorship_id == Mentorship.id)
-        .join(Organization, Mentorship.organization_id == Organization.id)
-        .where(MentorLog.status == LogStatus.disputed, scope.subtree_condition(actor))
+        .where(
+            MentorLog.status == LogStatus.disputed,
+            Mentorship.organization_id.in_(scope.scoped_org_ids(actor)),
+        )
         .options(
             joinedload(MentorLog.mentorship).joinedload(Mentorship.mentor).lazyload(User.role_rows),
             joinedload(MentorLog.mentorship)

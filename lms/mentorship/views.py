@@ -76,14 +76,23 @@ def _filters() -> services.MentorshipFilter:
 def officer_list():
     scope.require_officer(current_user)
     filters = _filters()
-    page = paginate(services.mentorships_query(current_user, filters))
+    totals = services.totals(current_user, filters)
+    # The totals already count the pairs: no second count for the pager.
+    page = db.paginate(
+        services.mentorships_query(current_user, filters),
+        page=max(1, int_arg("page", 1) or 1),
+        per_page=20,
+        error_out=False,
+        count=False,
+    )
+    page.total = totals["pairs"]
     from lms.accounts.services import organizations_in_scope
 
     return render_template(
         "mentorship/officer_list.html",
         page=page,
         filters=filters,
-        totals=services.totals(current_user, filters),
+        totals=totals,
         programmes=db.session.scalars(services.programmes_query(current_user)).all(),
         organizations=db.session.scalars(organizations_in_scope(current_user)).all(),
         disputes=db.session.scalar(

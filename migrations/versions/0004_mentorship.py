@@ -2,7 +2,7 @@
 
 Revision ID: 0004_mentorship
 Revises: 0003_training
-Create Date: 2026-11-26 13:21:36.880610
+Create Date: 2026-11-26 14:23:08.964291
 
 """
 from alembic import op
@@ -78,6 +78,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_mentorships'))
     )
     with op.batch_alter_table('mentorships', schema=None) as batch_op:
+        batch_op.create_index('ix_mentorships_apprentice_id', ['apprentice_id'], unique=False)
         batch_op.create_index('ix_mentorships_mentor_status', ['mentor_id', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_mentorships_organization_id'), ['organization_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_mentorships_programme_id'), ['programme_id'], unique=False)
@@ -112,6 +113,7 @@ def upgrade():
     sa.UniqueConstraint('mentorship_id', 'client_token', name=op.f('uq_mentor_logs_mentorship_id_client_token'))
     )
     with op.batch_alter_table('mentor_logs', schema=None) as batch_op:
+        batch_op.create_index('ix_mentor_logs_disputed', ['mentorship_id'], unique=False, postgresql_where=sa.text("status = 'disputed'"), sqlite_where=sa.text("status = 'disputed'"))
         batch_op.create_index('ix_mentor_logs_mentor_status', ['mentor_id', 'status'], unique=False)
         batch_op.create_index('ix_mentor_logs_mentorship_date', ['mentorship_id', 'session_date'], unique=False)
 
@@ -181,6 +183,7 @@ def downgrade():
     with op.batch_alter_table('mentor_logs', schema=None) as batch_op:
         batch_op.drop_index('ix_mentor_logs_mentorship_date')
         batch_op.drop_index('ix_mentor_logs_mentor_status')
+        batch_op.drop_index('ix_mentor_logs_disputed', postgresql_where=sa.text("status = 'disputed'"), sqlite_where=sa.text("status = 'disputed'"))
 
     op.drop_table('mentor_logs')
     with op.batch_alter_table('mentorships', schema=None) as batch_op:
@@ -189,6 +192,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_mentorships_programme_id'))
         batch_op.drop_index(batch_op.f('ix_mentorships_organization_id'))
         batch_op.drop_index('ix_mentorships_mentor_status')
+        batch_op.drop_index('ix_mentorships_apprentice_id')
 
     op.drop_table('mentorships')
     op.drop_table('mentor_profiles')

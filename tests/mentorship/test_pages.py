@@ -311,3 +311,13 @@ def test_pairing_page_warns_when_the_apprentice_already_has_a_mentor(client, aut
     page = client.get(f"/mentorships/new?apprentice_id={pair['apprentice'].id}")
     assert "该学员已有师徒关系" in page.get_data(as_text=True)
     assert pair["mentor"].name in page.get_data(as_text=True)
+
+
+def test_officer_list_pages_through_many_pairings(client, auth, pair):
+    for _ in range(21):
+        MentorshipFactory(apprentice=UserFactory(organization=pair["apprentice"].organization))
+    auth.login(pair["officer"])
+    first = client.get("/mentorships").get_data(as_text=True)
+    assert "第 1 / 2 页，共 22 条" in first
+    second = client.get("/mentorships?page=2").get_data(as_text=True)
+    assert second.count("/mentorships/") >= 2 and "第 2 / 2 页" in second
