@@ -102,3 +102,18 @@ class HonorFactory(BaseFactory):
     kind = HonorKind.model_worker
     level = HonorLevel.city
     year = 2021
+
+
+# --- notifications ---
+from lms.notifications.models import Category, Notification  # noqa: E402
+
+
+class NotificationFactory(BaseFactory):
+    class Meta:
+        model = Notification
+
+    user = factory.SubFactory(UserFactory)
+    category = Category.system
+    title = factory.Sequence(lambda n: f"通知{n}")
+    body = "正文"
+    link = "/"

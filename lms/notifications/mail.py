@@ -1,0 +1,115 @@
+"""Delivering one queued mail: over SMTP when ``MAIL_SERVER`` is set, else into a folder.
+
+In the embedded default (no ``MAIL_SERVER``) mails are written as ``.eml`` files under
+``<instance>/mail`` and listed on the admin page "邮件发送", so nothing needs a mail server.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from email import policy
+from email.message import EmailMessage as MimeMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+
+from flask import current_app
+
+from lms.db import utcnow
+from lms.extensions import db
+from lms.notifications.models import EmailMessage, MailStatus
+
+
+class PermanentMailError(Exception):
+    """The server refused the mail for good (5xx): retrying will not help."""
+
+
+def mail_dir() -> Path:
+    path = Path(current_app.config.get("MAIL_FOLDER") or Path(current_app.instance_path) / "mail")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def build_mime(message: EmailMessage) -> MimeMessage:
+    # Long headers are not folded: folding Chinese subjects into several encoded words
+    # loses the spaces between them in most mail readers.
+    mime = MimeMessage(policy=policy.SMTP.clone(max_line_length=998))
+    mime["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    mime["To"] = message.to_address
+    mime["Subject"] = message.subject
+    mime["Date"] = formatdate(localtime=False)
+    mime["Message-ID"] = make_msgid(idstring=f"lms{message.id}", domain="craftsman-academy.local")
+    mime["X-LMS-Key"] = message.key
+    mime.set_content(message.body)
+    return mime
+
+
+def _send_smtp(mime: MimeMessage) -> None:
+    config = current_app.config
+    host, port = config["MAIL_SERVER"], int(config.get("MAIL_PORT") or 25)
+    timeout = float(config.get("MAIL_TIMEOUT", 30))
+    if config.get("MAIL_USE_SSL"):
+        smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=ssl.create_default_context())
+    else:
+        smtp = smtplib.SMTP(host, port, timeout=timeout)
+    try:
+        if config.get("MAIL_USE_TLS") and not config.get("MAIL_USE_SSL"):
+            smtp.starttls(context=ssl.create_default_context())
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+        try:
+            smtp.send_message(mime)
+        except smtplib.SMTPRecipientsRefused as exc:
+            raise PermanentMailError(f"recipient refused: {exc.recipients}") from exc
+        except smtplib.SMTPResponseException as exc:
+            if 500 <= exc.smtp_code < 600:
+                raise PermanentMailError(f"{exc.smtp_code} {exc.smtp_error!r}") from exc
+            raise
+    finally:
+        try:
+            smtp.quit()
+        except smtplib.SMTPException:
+            smtp.close()
+
+
+def _write_eml(message: EmailMessage, mime: MimeMessage) -> str:
+    name = f"{message.id:08d}-{message.key.replace(':', '_').replace('/', '_')}.eml"
+    target = mail_dir() / name
+    tmp = target.with_suffix(".tmp")
+    tmp.write_bytes(bytes(mime))
+    tmp.replace(target)
+    return name
+
+
+def deliver(message_id: int, *, final_attempt: bool) -> str:
+    """Send one mail; record the attempt. Raises to ask for a retry unless it is the last one.
+
+    Returns the status afterwards. A mail already sent is never sent again.
+    """
+    message = db.session.get(EmailMessage, message_id)
+    if message is None or message.status == MailStatus.sent:
+        return "skipped"
+    message.attempts += 1
+    mime = build_mime(message)
+    try:
+        if current_app.config.get("MAIL_SERVER"):
+            _send_smtp(mime)
+        else:
+            message.file_name = _write_eml(message, mime)
+    except PermanentMailError as exc:
+        message.status, message.error = MailStatus.failed, str(exc)[:500]
+        db.session.commit()
+        current_app.logger.warning("mail %s failed permanently: %s", message.id, exc)
+        return message.status.value
+    except (smtplib.SMTPException, OSError) as exc:
+        message.error = f"{exc.__class__.__name__}: {exc}"[:500]
+        if final_attempt:
+            message.status = MailStatus.failed
+            db.session.commit()
+            current_app.logger.warning("mail %s failed after retries: %s", message.id, exc)
+            return message.status.value
+        db.session.commit()
+        raise
+    message.status, message.sent_at, message.error = MailStatus.sent, utcnow(), None
+    db.session.commit()
+    return message.status.value
