@@ -17,6 +17,7 @@ DOMAIN_PACKAGES = [
     "lms.accounts",
     "lms.audit",
     "lms.notifications",
+    "lms.certificates",
 ]
 
 

@@ -30,6 +30,10 @@ def init_app(app: Flask) -> None:
                 "task": "lms.notifications.tasks.send_digests",
                 "schedule": crontab(minute=0),
             },
+            "requeue-stale-mail": {
+                "task": "lms.notifications.tasks.requeue_stale_mail",
+                "schedule": timedelta(minutes=10),
+            },
             "notification-scans": {
                 "task": "lms.notifications.tasks.run_scans",
                 "schedule": crontab(minute=5),

@@ -86,8 +86,9 @@ def deliver(message_id: int, *, final_attempt: bool) -> str:
 
     Returns the status afterwards. A mail already sent is never sent again.
     """
-    message = db.session.get(EmailMessage, message_id)
-    if message is None or message.status == MailStatus.sent:
+    # The row lock (PostgreSQL) makes a duplicate task wait, then find the mail sent.
+    message = db.session.get(EmailMessage, message_id, with_for_update=True)
+    if message is None or message.status != MailStatus.queued:
         return "skipped"
     message.attempts += 1
     mime = build_mime(message)

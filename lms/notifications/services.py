@@ -27,7 +27,7 @@ from flask_babel import lazy_gettext as _l
 
 from lms.accounts import scope
 from lms.accounts.models import Organization, Role, User, UserRole
-from lms.db import enqueue_after_commit, is_postgres, utcnow
+from lms.db import after_commit, is_postgres, utcnow
 from lms.errors import Forbidden, Invalid, NotFound
 from lms.extensions import db
 from lms.notifications.models import (
@@ -63,6 +63,24 @@ def text_locale():
         return
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
         yield
+
+
+# --- queueing work after commit ------------------------------------------------------------
+
+
+def enqueue_after_commit(session, task, *args) -> None:
+    """Like ``lms.db.enqueue_after_commit``, but a broker that is down never turns a committed
+    change into an error: the outbox row stays queued and ``requeue_stale_mail`` (beat) or the
+    next download picks it up.
+    """
+    after_commit(session, _delay_quietly, task, *args)
+
+
+def _delay_quietly(task, *args) -> None:
+    try:
+        task.delay(*args)
+    except Exception:  # noqa: BLE001 - any broker failure; the outbox keeps the work
+        current_app.logger.warning("could not queue %s%r; it stays in the outbox", task.name, args)
 
 
 # --- preferences -----------------------------------------------------------------------------
@@ -724,6 +742,27 @@ def reminders_for(user: User, limit: int = 20) -> list[Reminder]:
             .limit(limit)
         )
     )
+
+
+def requeue_stale_mail(older_than: timedelta = timedelta(minutes=10)) -> int:
+    """Queue again the mails still waiting after ``older_than`` (the broker was down, or a
+    worker died before it took them). Sending is idempotent, so a duplicate task is harmless.
+    """
+    from lms.notifications import tasks
+
+    cutoff = utcnow() - older_than
+    ids = list(
+        db.session.scalars(
+            sa.select(EmailMessage.id)
+            .where(EmailMessage.status == MailStatus.queued, EmailMessage.created_at < cutoff)
+            .order_by(EmailMessage.id)
+            .limit(5000)
+        )
+    )
+    db.session.rollback()
+    for message_id in ids:
+        _delay_quietly(tasks.send_email, message_id)
+    return len(ids)
 
 
 # --- admin: the mail outbox ------------------------------------------------------------------

@@ -39,3 +39,9 @@ def send_digests() -> int:
 def run_scans() -> int:
     """Beat, hourly: scans other packages registered (``services.register_scan``)."""
     return services.run_scans()
+
+
+@shared_task(ignore_result=True)
+def requeue_stale_mail() -> int:
+    """Beat, every 10 minutes: mails still queued after 10 minutes are queued again."""
+    return services.requeue_stale_mail()
