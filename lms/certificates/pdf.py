@@ -30,6 +30,9 @@ FONT_CANDIDATES = [
     ("/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc", 2),
 ]
 
+# fontTools logs every table it subsets at INFO; a worker's log is no place for that.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
+
 FONT_HELP = (
     "No Chinese (CJK) font found for certificate PDFs. Install one "
     "(Debian/Ubuntu: apt-get install fonts-wqy-microhei) or set LMS_CERTIFICATE_FONT_PATH "
@@ -87,7 +90,6 @@ def _subset_font(path: str, index: int) -> tuple[str, frozenset[int]]:
             options.recalc_timestamp = False
             subsetter = subset.Subsetter(options)
             subsetter.populate(unicodes=sorted(_common_chars()))
-            logging.getLogger("fontTools").setLevel(logging.ERROR)
             subsetter.subset(font)
             tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
             font.save(str(tmp))
