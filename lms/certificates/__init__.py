@@ -4,7 +4,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from lms.certificates import api, demo, models, subscribers, views  # noqa: F401
+    from lms.certificates import api, demo, home_cards, models, subscribers, views  # noqa: F401
     from lms.extensions import api as rest_api
 
     app.register_blueprint(views.bp)
@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
     rest_api.register_blueprint(api.public)
     subscribers.register()
     demo.register()
+    home_cards.register()
 
     celery = app.extensions["celery"]
     routes = dict(celery.conf.task_routes or {})

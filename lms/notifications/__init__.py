@@ -9,12 +9,13 @@ def init_app(app: Flask) -> None:
     from celery.schedules import crontab
 
     from lms.extensions import api as rest_api
-    from lms.notifications import api, demo, models, subscribers, views  # noqa: F401
+    from lms.notifications import api, demo, home_cards, models, subscribers, views  # noqa: F401
 
     app.register_blueprint(views.bp)
     rest_api.register_blueprint(api.blp)
     subscribers.register()
     demo.register()
+    home_cards.register()
 
     celery = app.extensions["celery"]
     routes = dict(celery.conf.task_routes or {})

@@ -247,3 +247,32 @@ def test_a_certificate_with_an_expiry_reminds_its_holder_a_month_before(app):
     assert reminder.due_at.date() == date(2030, 5, 30) or reminder.due_at.date() == (
         date(2030, 6, 30) - timedelta(days=31)
     )
+
+
+def test_an_officers_certificate_list_costs_the_same_queries_for_3_or_15(
+    app, client, auth, query_counter
+):
+    enterprise = EnterpriseFactory()
+    officer = UserFactory(roles=[Role.officer], organization=enterprise)
+    workshop = WorkshopFactory(parent=enterprise)
+    for _ in range(3):
+        CertificateFactory(holder=UserFactory(organization=workshop))
+    db.session.commit()
+    auth.login(officer)
+    with query_counter() as few:
+        assert client.get("/certificates?all=1").status_code == 200
+    for _ in range(12):
+        CertificateFactory(holder=UserFactory(organization=workshop))
+    db.session.commit()
+    with query_counter() as many:
+        page = client.get("/certificates?all=1").get_data(as_text=True)
+    assert page.count('class="card"') == 15
+    assert len(many) == len(few)
+
+
+def test_the_worker_finds_their_certificates_on_the_home_page(client, auth):
+    cert = CertificateFactory()
+    db.session.commit()
+    auth.login(cert.holder)
+    page = client.get("/").get_data(as_text=True)
+    assert "我的证书" in page and "1</span> 张有效证书" in page

@@ -145,3 +145,42 @@ def test_embedded_mode_writes_eml_files_listed_for_admins(app, client, auth):
     auth.logout()
     auth.login(worker)
     assert client.get("/admin/mail").status_code == 403
+
+
+def test_the_centre_costs_the_same_queries_for_5_or_20_notifications(client, auth, query_counter):
+    worker = UserFactory()
+    NotificationFactory.create_batch(5, user=worker)
+    db.session.commit()
+    auth.login(worker)
+    with query_counter() as few:
+        client.get("/notifications")
+    NotificationFactory.create_batch(15, user=worker)
+    db.session.commit()
+    with query_counter() as many:
+        client.get("/notifications")
+    assert len(many) == len(few)
+
+
+def test_home_shows_unread_notifications_and_the_next_reminder(client, auth):
+    from datetime import timedelta
+
+    from lms.db import utcnow
+    from lms.notifications.services import session_specs
+
+    worker = UserFactory()
+    NotificationFactory(user=worker)
+    starts = utcnow() + timedelta(days=2)
+    services.schedule_reminders(
+        [worker.id],
+        "class_session",
+        1,
+        session_specs(starts),
+        category="class_session",
+        title="焊接技能提升班 · 第 3 课次",
+        event_at=starts,
+    )
+    db.session.commit()
+    auth.login(worker)
+    page = client.get("/").get_data(as_text=True)
+    assert "通知与提醒" in page and "1</span> 条未读通知" in page
+    assert "焊接技能提升班 · 第 3 课次" in page
