@@ -40,6 +40,20 @@ class Revoke(MethodView):
         return cert
 
 
+@blp.route("/certificates/batches")
+class Batches(MethodView):
+    @blp.arguments(schemas.BatchCreateSchema)
+    @blp.response(202, schemas.BatchProgressSchema)
+    def post(self, args):
+        """Issue certificates to many people (employee numbers or mobiles); officers in scope.
+
+        Work happens on the ``pdf`` queue; poll ``/certificates/batches/{id}`` for progress.
+        """
+        batch = services.create_batch(current_user, **args)
+        db.session.commit()
+        return services.batch_progress(batch)
+
+
 @blp.route("/certificates/batches/<int:batch_id>")
 class Batch(MethodView):
     @blp.response(200, schemas.BatchProgressSchema)

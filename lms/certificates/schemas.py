@@ -64,3 +64,17 @@ def _verify_url(cert):
     from lms.certificates.services import verify_url
 
     return verify_url(cert)
+
+
+class BatchCreateSchema(Schema):
+    kind = fields.Enum(CertificateKind, by_value=True, required=True)
+    title = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+    subject_type = fields.Str(required=True, validate=validate.Length(min=1, max=32))
+    subject_id = fields.Int(required=True, validate=validate.Range(min=1))
+    holders = fields.List(
+        fields.Str(validate=validate.Length(min=1, max=32)),
+        required=True,
+        validate=validate.Length(min=1, max=5000),
+    )
+    issued_on = fields.Date(load_default=None)
+    expires_on = fields.Date(load_default=None)

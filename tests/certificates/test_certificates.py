@@ -276,3 +276,28 @@ def test_the_worker_finds_their_certificates_on_the_home_page(client, auth):
     auth.login(cert.holder)
     page = client.get("/").get_data(as_text=True)
     assert "我的证书" in page and "1</span> 张有效证书" in page
+
+
+def test_an_integration_issues_a_batch_through_the_api(app, client, auth):
+    enterprise = EnterpriseFactory()
+    officer = UserFactory(roles=[Role.officer], organization=enterprise)
+    workers = [UserFactory(organization=WorkshopFactory(parent=enterprise)) for _ in range(3)]
+    db.session.commit()
+    auth.login(officer)
+    response = client.post(
+        "/api/v1/certificates/batches",
+        json={
+            "kind": "class",
+            "title": "焊接技能提升班",
+            "subject_type": "class",
+            "subject_id": 3,
+            "holders": [w.employee_no for w in workers],
+        },
+    )
+    assert response.status_code == 202
+    progress = client.get(f"/api/v1/certificates/batches/{response.get_json()['id']}").get_json()
+    assert progress["done"] == 3 and progress["zip_ready"]
+    listed = client.get("/api/v1/certificates?all=true").get_json()
+    assert listed["total"] == 3 and {c["state"] for c in listed["items"]} == {"valid"}
+    bad = client.post("/api/v1/certificates/batches", json={"kind": "class", "holders": []})
+    assert bad.status_code == 422 and "title" in bad.get_json()["errors"]
