@@ -285,6 +285,17 @@ def revoke(actor: User, certificate_id: int, reason: str) -> Certificate:
         after={"status": cert.status.value, "reason": reason},
         summary=f"revoke {cert.serial}: {reason}",
     )
+    from lms.notifications import services as notifications
+    from lms.notifications.models import Category
+
+    notifications.notify(
+        [cert.holder_id],
+        Category.certificate,
+        _("证书已吊销：%(title)s", title=cert.title),
+        _("原因：%(reason)s。如有疑问请联系培训专员。", reason=reason),
+        f"/certificates/{cert.id}",
+        key=f"certificate-revoked:{cert.id}",
+    )
     db.session.flush()
     return cert
 

@@ -122,6 +122,10 @@ def test_the_qr_code_on_the_pdf_opens_the_verification_page_valid_then_revoked(
         sa.select(AuditEntry).where(AuditEntry.action == "certificate.revoke")
     )
     assert entry.actor_id == officer.id and entry.after["reason"] == "考核成绩有误"
+    told = db.session.scalars(
+        sa.select(Notification.title).where(Notification.user_id == worker.id)
+    ).all()
+    assert "证书已吊销：焊接安全规范" in told
 
 
 def test_an_expired_certificate_says_so_on_the_verification_page(client):
