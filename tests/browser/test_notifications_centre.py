@@ -50,3 +50,25 @@ def test_anyone_verifies_a_certificate_on_a_phone_signed_out(live_server, phone)
     assert phone.get_by_text("此证书真实有效").is_visible()
     assert phone.get_by_text("李*花").is_visible()
     assert_accessible(phone)
+
+
+def test_officer_bulk_issues_certificates_and_gets_the_zip_on_a_phone(live_server, phone):
+    from lms.accounts.models import Role
+    from tests.factories import EnterpriseFactory, WorkshopFactory
+
+    enterprise = EnterpriseFactory()
+    officer = UserFactory(roles=[Role.officer], organization=enterprise)
+    workers = [UserFactory(organization=WorkshopFactory(parent=enterprise)) for _ in range(3)]
+    db.session.commit()
+    browser_login(phone, live_server, officer.employee_no, DEFAULT_PASSWORD)
+    phone.goto(f"{live_server.url}/certificates/batches/new")
+    assert_accessible(phone)
+    phone.get_by_label("证书名称（如培训班名称）").fill("焊接技能提升班")
+    phone.get_by_label("培训班 / 课程编号").fill("3")
+    phone.get_by_label("学员工号或手机号（每行一个）").fill(
+        "\n".join(w.employee_no for w in workers)
+    )
+    phone.get_by_role("button", name="开始发证").click()
+    assert phone.get_by_role("progressbar").get_attribute("aria-valuenow") == "3"
+    assert phone.get_by_role("link", name="下载全部证书（ZIP）").is_visible()
+    assert_accessible(phone)
