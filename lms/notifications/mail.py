@@ -6,6 +6,7 @@ In the embedded default (no ``MAIL_SERVER``) mails are written as ``.eml`` files
 
 from __future__ import annotations
 
+import os
 import smtplib
 import ssl
 from email import policy
@@ -44,8 +45,12 @@ def build_mime(message: EmailMessage) -> MimeMessage:
     return mime
 
 
-def _send_smtp(mime: MimeMessage) -> None:
-    config = current_app.config
+# One SMTP connection per worker process, reused from mail to mail (a new TCP + TLS + login
+# handshake per mail would cap throughput at a few hundred per second).
+_SMTP: dict[tuple, smtplib.SMTP] = {}
+
+
+def _connect(config) -> smtplib.SMTP:
     host, port = config["MAIL_SERVER"], int(config.get("MAIL_PORT") or 25)
     timeout = float(config.get("MAIL_TIMEOUT", 30))
     if config.get("MAIL_USE_SSL"):
@@ -57,19 +62,50 @@ def _send_smtp(mime: MimeMessage) -> None:
             smtp.starttls(context=ssl.create_default_context())
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
+
+
+def _drop_connection(key: tuple) -> None:
+    smtp = _SMTP.pop(key, None)
+    if smtp is not None:
         try:
-            smtp.send_message(mime)
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()
+
+
+def _send_smtp(mime: MimeMessage) -> None:
+    config = current_app.config
+    key = (
+        os.getpid(),
+        config["MAIL_SERVER"],
+        config.get("MAIL_PORT"),
+        config.get("MAIL_USE_SSL"),
+        config.get("MAIL_USE_TLS"),
+        config.get("MAIL_USERNAME"),
+    )
+    for attempt in (1, 2):
+        fresh = key not in _SMTP
+        if fresh:
+            _SMTP[key] = _connect(config)
+        try:
+            _SMTP[key].send_message(mime)
+            return
         except smtplib.SMTPRecipientsRefused as exc:
             raise PermanentMailError(f"recipient refused: {exc.recipients}") from exc
         except smtplib.SMTPResponseException as exc:
+            _drop_connection(key)
             if 500 <= exc.smtp_code < 600:
                 raise PermanentMailError(f"{exc.smtp_code} {exc.smtp_error!r}") from exc
             raise
-    finally:
-        try:
-            smtp.quit()
-        except smtplib.SMTPException:
-            smtp.close()
+        except (smtplib.SMTPServerDisconnected, OSError):
+            _drop_connection(key)
+            # A reused connection the server closed while idle: try once on a new one.
+            if fresh or attempt == 2:
+                raise
 
 
 def _write_eml(message: EmailMessage, mime: MimeMessage) -> str:

@@ -22,6 +22,12 @@ class Inbox:
     def __init__(self, refuse: int | None = None):
         self.messages = []
         self.refuse = refuse
+        self.connections = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        self.connections += 1
+        session.host_name = hostname
+        return responses
 
     async def handle_DATA(self, server, session, envelope):
         if self.refuse:
@@ -125,3 +131,28 @@ def test_an_unreachable_server_is_retried_with_backoff_then_recorded_as_failed(a
     assert message.status == MailStatus.queued and message.attempts == 2
     assert mail.deliver(message.id, final_attempt=True) == "failed"
     assert message.attempts == 3 and "ConnectionRefusedError" in message.error
+
+
+def test_mails_reuse_one_connection_and_reconnect_when_it_was_dropped(app, inbox):
+    worker = UserFactory(email="a@example.com")
+    db.session.commit()
+    services.notify([worker.id], "system", "第一封", "正文")
+    db.session.commit()
+    services.notify([worker.id], "system", "第二封", "正文")
+    db.session.commit()
+    assert [m["Subject"] for m in inbox.messages] == ["第一封", "第二封"]
+    assert inbox.connections == 1
+    from lms.notifications import mail
+
+    for smtp in list(mail._SMTP.values()):
+        smtp.sock.shutdown(socket.SHUT_RDWR)  # the connection drops while idle
+    services.notify([worker.id], "system", "第三封", "正文")
+    db.session.commit()
+    assert [m["Subject"] for m in inbox.messages][-1] == "第三封"
+    assert inbox.connections == 2
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(EmailMessage.id)).where(EmailMessage.status == MailStatus.sent)
+        )
+        == 3
+    )
