@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
     celery = app.extensions["celery"]
     routes = dict(celery.conf.task_routes or {})
     routes["lms.notifications.tasks.send_email"] = {"queue": "email"}
+    routes["lms.notifications.tasks.send_emails"] = {"queue": "email"}
     celery.conf.task_routes = routes
     celery.conf.beat_schedule.update(
         {

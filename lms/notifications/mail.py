@@ -14,6 +14,7 @@ from email.message import EmailMessage as MimeMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import current_app
 
 from lms.db import utcnow
@@ -117,6 +118,15 @@ def _write_eml(message: EmailMessage, mime: MimeMessage) -> str:
     return name
 
 
+def _transmit(message: EmailMessage) -> None:
+    """Send one mail now (SMTP, or a .eml file in the embedded default)."""
+    mime = build_mime(message)
+    if current_app.config.get("MAIL_SERVER"):
+        _send_smtp(mime)
+    else:
+        message.file_name = _write_eml(message, mime)
+
+
 def deliver(message_id: int, *, final_attempt: bool) -> str:
     """Send one mail; record the attempt. Raises to ask for a retry unless it is the last one.
 
@@ -127,12 +137,8 @@ def deliver(message_id: int, *, final_attempt: bool) -> str:
     if message is None or message.status != MailStatus.queued:
         return "skipped"
     message.attempts += 1
-    mime = build_mime(message)
     try:
-        if current_app.config.get("MAIL_SERVER"):
-            _send_smtp(mime)
-        else:
-            message.file_name = _write_eml(message, mime)
+        _transmit(message)
     except PermanentMailError as exc:
         message.status, message.error = MailStatus.failed, str(exc)[:500]
         db.session.commit()
@@ -150,3 +156,49 @@ def deliver(message_id: int, *, final_attempt: bool) -> str:
     message.status, message.sent_at, message.error = MailStatus.sent, utcnow(), None
     db.session.commit()
     return message.status.value
+
+
+def deliver_many(message_ids: list[int], chunk: int = 25) -> dict[str, int]:
+    """Send a run of mails over one connection, committing every ``chunk``.
+
+    Used by the reminder dispatcher (one task per batch instead of one per mail). A mail that
+    hits a passing SMTP error is handed to ``send_email`` to retry on its own with backoff.
+    A worker killed mid-chunk leaves that chunk queued: at most ``chunk`` mails may go twice,
+    none is lost.
+    """
+    from lms.db import is_postgres
+    from lms.notifications import tasks
+    from lms.notifications.services import _delay_quietly
+
+    counts = {"sent": 0, "failed": 0, "retry": 0}
+    for start in range(0, len(message_ids), chunk):
+        stmt = (
+            sa.select(EmailMessage)
+            .where(
+                EmailMessage.id.in_(message_ids[start : start + chunk]),
+                EmailMessage.status == MailStatus.queued,
+            )
+            .order_by(EmailMessage.id)
+        )
+        if is_postgres(db.session):
+            stmt = stmt.with_for_update(skip_locked=True)
+        retry = []
+        now = utcnow()
+        for message in db.session.scalars(stmt):
+            message.attempts += 1
+            try:
+                _transmit(message)
+            except PermanentMailError as exc:
+                message.status, message.error = MailStatus.failed, str(exc)[:500]
+                counts["failed"] += 1
+            except (smtplib.SMTPException, OSError) as exc:
+                message.error = f"{exc.__class__.__name__}: {exc}"[:500]
+                retry.append(message.id)
+            else:
+                message.status, message.sent_at, message.error = MailStatus.sent, now, None
+                counts["sent"] += 1
+        db.session.commit()
+        for message_id in retry:
+            _delay_quietly(tasks.send_email, message_id)
+        counts["retry"] += len(retry)
+    return counts

@@ -584,6 +584,7 @@ def _deliver(category: Category, reminders: list[Reminder], now: datetime) -> No
         ).all()
     )
     pairs = []
+    mails = []
     for r in reminders:
         r.attempts += 1
         r.status, r.sent_at = ReminderStatus.sent, now
@@ -607,12 +608,34 @@ def _deliver(category: Category, reminders: list[Reminder], now: datetime) -> No
             db.session.add(n)
             pairs.append((r, n))
         if ch.email and ch.cadence == Cadence.immediate and address:
-            queue_email(
-                address, title, _mail_body(body, r.link), key=f"reminder:{r.id}", user_id=r.user_id
+            # The reminder is claimed and marked sent in this transaction, so its mail
+            # cannot exist yet: no look-up needed; the unique key still guards.
+            mails.append(
+                EmailMessage(
+                    key=f"reminder:{r.id}",
+                    user_id=r.user_id,
+                    to_address=address,
+                    subject=title[:200],
+                    body=_mail_body(body, r.link),
+                    created_at=now,
+                )
             )
+    db.session.add_all(mails)
     db.session.flush()
     for r, n in pairs:
         r.notification_id = n.id
+    _enqueue_mail_runs([m.id for m in mails])
+
+
+MAIL_RUN = 50
+
+
+def _enqueue_mail_runs(ids: list[int]) -> None:
+    """One ``send_emails`` task per run of mails, queued after commit."""
+    from lms.notifications import tasks
+
+    for start in range(0, len(ids), MAIL_RUN):
+        enqueue_after_commit(db.session, tasks.send_emails, ids[start : start + MAIL_RUN])
 
 
 def dispatch_due(

@@ -24,6 +24,12 @@ def send_email(self, message_id: int) -> str:
 
 
 @shared_task(ignore_result=True)
+def send_emails(message_ids: list[int]) -> dict:
+    """(``email`` queue) Send a run of queued mails over one connection (the dispatcher's)."""
+    return mail.deliver_many(message_ids)
+
+
+@shared_task(ignore_result=True)
 def dispatch_reminders(batch_size: int = 200, max_batches: int = 50) -> dict:
     """Beat, every minute: send due reminders, drop expired ones (SKIP LOCKED on PostgreSQL)."""
     return services.dispatch_due(batch_size=batch_size, max_batches=max_batches)
