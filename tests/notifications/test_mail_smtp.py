@@ -156,3 +156,35 @@ def test_mails_reuse_one_connection_and_reconnect_when_it_was_dropped(app, inbox
         )
         == 3
     )
+
+
+def test_a_run_of_reminder_mails_sends_the_good_and_records_the_refused(app, inbox):
+    from datetime import timedelta as td
+
+    from lms.notifications.models import Reminder
+    from lms.notifications.services import ReminderSpec
+
+    class RefuseOne(Inbox):
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            if address.startswith("bad"):
+                return "550 no such user"
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+
+    inbox.__class__ = RefuseOne
+    people = [UserFactory(email=f"{name}@example.com") for name in ("ok1", "bad", "ok2")]
+    services.schedule_reminders(
+        [p.id for p in people],
+        "class_session",
+        9,
+        [ReminderSpec("session_1h", utcnow() - td(minutes=1), utcnow() + td(hours=1))],
+        category="class_session",
+        title="课次",
+    )
+    db.session.commit()
+    assert services.dispatch_due()["sent"] == 3
+    assert sorted(m["To"] for m in inbox.messages) == ["ok1@example.com", "ok2@example.com"]
+    rows = db.session.execute(sa.select(EmailMessage.to_address, EmailMessage.status)).all()
+    statuses = {address: status for address, status in rows}
+    assert statuses["bad@example.com"] == MailStatus.failed
+    assert db.session.scalar(sa.select(sa.func.count(Reminder.id))) == 3
