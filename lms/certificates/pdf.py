@@ -32,6 +32,7 @@ FONT_CANDIDATES = [
 
 # fontTools logs every table it subsets at INFO; a worker's log is no place for that.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
+logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
 
 FONT_HELP = (
     "No Chinese (CJK) font found for certificate PDFs. Install one "
@@ -64,7 +65,9 @@ _LOCK = threading.Lock()
 
 
 def _common_chars() -> set[int]:
-    chars = set(range(32, 127))
+    chars = set(range(32, 127)) | set(range(0xA0, 0x100))  # ASCII and Latin-1 (·, ×)
+    chars |= set(range(0x2010, 0x2030)) | set(range(0x3000, 0x3040))  # dashes, CJK punctuation
+    chars |= set(range(0xFF01, 0xFF5F))  # full-width forms
     for hi in range(0xA1, 0xF8):
         for lo in range(0xA1, 0xFF):
             with contextlib.suppress(UnicodeDecodeError):
@@ -80,7 +83,10 @@ def _subset_font(path: str, index: int) -> tuple[str, frozenset[int]]:
         from fontTools import subset, ttLib
 
         stat = Path(path).stat()
-        digest = hashlib.sha1(f"{path}:{index}:{stat.st_size}:{stat.st_mtime}".encode()).hexdigest()
+        chars = sorted(_common_chars())
+        digest = hashlib.sha1(
+            f"{path}:{index}:{stat.st_size}:{stat.st_mtime}:{chars}".encode()
+        ).hexdigest()
         target = Path(tempfile.gettempdir()) / f"lms-cjk-{digest[:16]}.ttf"
         if not target.is_file():
             font = ttLib.TTFont(path, fontNumber=index, recalcTimestamp=False)
@@ -89,7 +95,7 @@ def _subset_font(path: str, index: int) -> tuple[str, frozenset[int]]:
             options.name_IDs = ["*"]
             options.recalc_timestamp = False
             subsetter = subset.Subsetter(options)
-            subsetter.populate(unicodes=sorted(_common_chars()))
+            subsetter.populate(unicodes=chars)
             subsetter.subset(font)
             tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
             font.save(str(tmp))
