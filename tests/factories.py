@@ -136,3 +136,46 @@ class CertificateFactory(BaseFactory):
     issued_on = factory.LazyFunction(lambda: __import__("datetime").date(2026, 11, 1))
     serial = factory.Sequence(lambda n: f"GJT{n:08d}")
     code = factory.Sequence(lambda n: f"CODE{n:012d}")
+# --- training ---
+
+from datetime import timedelta  # noqa: E402
+
+from lms.db import utcnow  # noqa: E402
+from lms.training.models import (  # noqa: E402
+    ClassSession,
+    RosterEntry,
+    RosterStatus,
+    TrainingClass,
+)
+
+
+class TrainingClassFactory(BaseFactory):
+    class Meta:
+        model = TrainingClass
+
+    title = factory.Sequence(lambda n: f"焊工培训班{n}")
+    organization = factory.SubFactory(EnterpriseFactory)
+    feed_token = factory.Sequence(lambda n: f"class-feed-{n}")
+    location = "培训中心 201"
+
+
+class ClassSessionFactory(BaseFactory):
+    class Meta:
+        model = ClassSession
+
+    training_class = factory.SubFactory(TrainingClassFactory)
+    starts_at = factory.LazyFunction(lambda: utcnow().replace(microsecond=0) + timedelta(hours=1))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=2))
+    room = ""
+
+
+class RosterEntryFactory(BaseFactory):
+    class Meta:
+        model = RosterEntry
+
+    training_class = factory.SubFactory(TrainingClassFactory)
+    class_id = factory.LazyAttribute(lambda o: o.training_class.id)
+    user = factory.SubFactory(UserFactory)
+    user_id = factory.LazyAttribute(lambda o: o.user.id)
+    status = RosterStatus.seated
+    seated_at = factory.LazyFunction(utcnow)
