@@ -17,9 +17,9 @@ DOMAIN_PACKAGES = [
     "lms.core",
     "lms.accounts",
     "lms.audit",
+    "lms.training",
     "lms.notifications",
     "lms.certificates",
-    "lms.training",
 ]
 
 
