@@ -136,6 +136,8 @@ class CertificateFactory(BaseFactory):
     issued_on = factory.LazyFunction(lambda: __import__("datetime").date(2026, 11, 1))
     serial = factory.Sequence(lambda n: f"GJT{n:08d}")
     code = factory.Sequence(lambda n: f"CODE{n:012d}")
+
+
 # --- training ---
 
 from datetime import timedelta  # noqa: E402
