@@ -4,13 +4,22 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from lms.certificates import api, demo, home_cards, models, subscribers, views  # noqa: F401
+    from lms.certificates import (  # noqa: F401
+        api,
+        demo,
+        home_cards,
+        models,
+        subjects,
+        subscribers,
+        views,
+    )
     from lms.extensions import api as rest_api
 
     app.register_blueprint(views.bp)
     rest_api.register_blueprint(api.blp)
     rest_api.register_blueprint(api.public)
     subscribers.register()
+    subjects.register()
     demo.register()
     home_cards.register()
 
