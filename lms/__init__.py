@@ -19,6 +19,8 @@ DOMAIN_PACKAGES = [
     "lms.audit",
     "lms.mentorship",
     "lms.training",
+    "lms.notifications",
+    "lms.certificates",
 ]
 
 
