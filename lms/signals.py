@@ -53,11 +53,13 @@ class_completed = lms_signals.signal("class-completed")
 
 # mentorship -------------------------------------------------------------------------------
 #: mentorship_id, mentor_id, apprentice_id, completed_at
+#: (also title: str — what the apprentice graduated in, for a certificate)
 mentorship_completed = lms_signals.signal("mentorship-completed")
 #: log_id, mentorship_id, mentor_id, apprentice_id — a log waits for confirmation
+#: (also url: str — the page where the apprentice confirms it)
 mentor_log_submitted = lms_signals.signal("mentor-log-submitted")
-#: log_id, mentorship_id, mentor_id, apprentice_id, organization_id, reason: str — the
-#: apprentice disputes a log; an officer of the organization's subtree must resolve it
+#: log_id, mentorship_id, mentor_id, apprentice_id, organization_id, reason: str, url: str —
+#: the apprentice disputes a log; an officer of the organization's subtree must resolve it
 mentor_log_disputed = lms_signals.signal("mentor-log-disputed")
 #: mentorship_id, mentor_id, apprentice_id, requested_by_apprentice: bool, url: str — a
 #: pairing waits for signatures (officer pairing) or for the mentor's answer (a request)

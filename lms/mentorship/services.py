@@ -450,13 +450,17 @@ def _insert_pairing(mentorship: Mentorship, apprentice: User) -> None:
         raise Conflict(message, errors={"apprentice_id": [message]}) from None
 
 
-def _announce_proposed(mentorship: Mentorship) -> None:
+def _path(endpoint: str, fallback: str, **values) -> str:
     from flask import url_for
 
     try:
-        url = url_for("mentorship.detail", mentorship_id=mentorship.id)
+        return url_for(endpoint, **values)
     except RuntimeError:  # outside a request (CLI, tasks)
-        url = f"/mentorships/{mentorship.id}"
+        return fallback
+
+
+def _announce_proposed(mentorship: Mentorship) -> None:
+    url = _path("mentorship.detail", f"/mentorships/{mentorship.id}", mentorship_id=mentorship.id)
     mentorship_proposed.send(
         current_app._get_current_object(),
         mentorship_id=mentorship.id,
@@ -946,6 +950,7 @@ def create_log(
             mentorship_id=mentorship.id,
             mentor_id=mentorship.mentor_id,
             apprentice_id=mentorship.apprentice_id,
+            url=_path("mentorship.apprentice_dashboard", "/my-mentor") + f"#log-{log.id}",
         )
         db.session.commit()
     except Exception:
@@ -1042,6 +1047,7 @@ def dispute_log(actor: User, log: MentorLog, reason: str | None) -> MentorLog:
         apprentice_id=log.mentorship.apprentice_id,
         organization_id=log.mentorship.organization_id,
         reason=reason,
+        url=_path("mentorship.disputes", "/mentorships/disputes"),
     )
     db.session.commit()
     return log
@@ -1172,6 +1178,15 @@ def approve_graduation(actor: User, mentorship: Mentorship, *, early: bool = Fal
         mentor_id=mentorship.mentor_id,
         apprentice_id=mentorship.apprentice_id,
         completed_at=now,
+        title=(
+            _(
+                "%(programme)s · 师从%(mentor)s",
+                programme=mentorship.programme.name,
+                mentor=mentorship.mentor.name,
+            )
+            if mentorship.programme
+            else _("师从%(mentor)s 传帮带", mentor=mentorship.mentor.name)
+        ),
     )
     db.session.commit()
     return mentorship

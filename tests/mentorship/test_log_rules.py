@@ -54,6 +54,7 @@ def test_mentor_logs_a_session_and_the_apprentice_is_told(ctx):
             "mentorship_id": ctx["m"].id,
             "mentor_id": ctx["mentor"].id,
             "apprentice_id": ctx["apprentice"].id,
+            "url": f"/my-mentor#log-{entry.id}",
         }
     ]
 
