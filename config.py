@@ -104,6 +104,9 @@ class Config:
     API_PAGE_SIZE = 20
     API_MAX_PAGE_SIZE = 100
 
+    # A mentor is reminded when an apprentice has had no mentoring log for this many days.
+    MENTOR_QUIET_DAYS = 14
+
     # Celery: broker and result store. With no REDIS_URL the embedded transport over
     # SQLite is used, so nothing needs a server.
     CELERY_TASK_ALWAYS_EAGER = False

@@ -187,6 +187,8 @@ class MentorLogFactory(BaseFactory):
     kind = LogKind.on_the_job
     topic = "平焊打底"
     status = LogStatus.submitted
+
+
 # --- notifications ---
 from lms.notifications.models import Category, Notification  # noqa: E402
 

@@ -1404,3 +1404,24 @@ def get_mentor_for_request(mentor_id: int | None) -> User:
     if mentor is None or not mentor.active or Role.mentor not in mentor.roles:
         raise Invalid(errors={"mentor_id": [_("请选择一位在岗导师。")]})
     return mentor
+
+
+def quiet_mentorships(idle_days: int, today: date | None = None) -> list[tuple[Mentorship, date]]:
+    """Active pairings with no log for ``idle_days``: the pairing and the day it went quiet.
+
+    One query, for the reminder scan; the mentor dashboard shows the same rule per mentor.
+    """
+    today = today or local_today()
+    last_log = (
+        sa.select(MentorLog.mentorship_id, sa.func.max(MentorLog.session_date).label("last"))
+        .group_by(MentorLog.mentorship_id)
+        .subquery()
+    )
+    since = sa.func.coalesce(last_log.c.last, Mentorship.start_date)
+    rows = db.session.execute(
+        sa.select(Mentorship, since)
+        .outerjoin(last_log, last_log.c.mentorship_id == Mentorship.id)
+        .where(Mentorship.status == S.active, since < today - timedelta(days=idle_days))
+        .options(joinedload(Mentorship.apprentice).lazyload(User.role_rows))
+    ).all()
+    return [(mentorship, quiet_since) for mentorship, quiet_since in rows]

@@ -9,11 +9,20 @@ def init_app(app: Flask) -> None:
     from celery.schedules import crontab
 
     from lms.extensions import api as rest_api
-    from lms.notifications import api, demo, home_cards, models, subscribers, views  # noqa: F401
+    from lms.notifications import (  # noqa: F401
+        api,
+        demo,
+        home_cards,
+        models,
+        scans,
+        subscribers,
+        views,
+    )
 
     app.register_blueprint(views.bp)
     rest_api.register_blueprint(api.blp)
     subscribers.register()
+    scans.register()
     demo.register()
     home_cards.register()
 
