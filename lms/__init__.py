@@ -16,6 +16,7 @@ DOMAIN_PACKAGES = [
     "lms.core",
     "lms.accounts",
     "lms.audit",
+    "courses",
 ]
 
 
