@@ -59,7 +59,7 @@ def save(data: bytes | BinaryIO, max_bytes: int | None = None, too_large_message
     partial = target.with_name(target.name + ".part")
     written = 0
     try:
-        with open(partial, "wb") as out:
+        with partial.open("wb") as out:
             if isinstance(data, bytes | bytearray | memoryview):
                 chunks = [bytes(data)]
             else:
