@@ -42,6 +42,10 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     rest_api.register_blueprint(api.blp)
     home_cards.register()
+    from courses.services import on_class_completed
+    from lms.signals import class_completed
+
+    class_completed.connect(on_class_completed)
     demo.register()
 
     nav.register("courses.catalog", _l("课程"), order=10)

@@ -53,6 +53,10 @@ class CourseForm(FlaskForm):
     capacity = IntegerField(
         _l("名额（不限请留空）"), validators=[Optional(), NumberRange(min=1, max=100000)]
     )
+    linked_class_id = IntegerField(
+        _l("结业还需完成的培训班编号（可不填）"),
+        validators=[Optional(), NumberRange(min=1)],
+    )
     cover = FileField(_l("封面图片（JPG/PNG，可不传）"))
 
 

@@ -92,6 +92,10 @@ class Course(TimestampMixin, Base):
     seats_taken: Mapped[int] = mapped_column(default=0, index=True)
     waitlisted: Mapped[int] = mapped_column(default=0)
     published_at: Mapped[datetime | None]
+    # Optional completion criterion: the learner also finished this training class at or
+    # above its attendance bar (told by the training package's ``class_completed`` signal).
+    # A plain id, not a foreign key: training is a sibling package, not a dependency.
+    linked_class_id: Mapped[int | None] = mapped_column(index=True)
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
@@ -202,6 +206,7 @@ class Enrollment(Base):
         sa.ForeignKey("lectures.id", ondelete="SET NULL")
     )
     last_active_at: Mapped[datetime | None]
+    class_attended: Mapped[bool] = mapped_column(default=False)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     course: Mapped[Course] = relationship()

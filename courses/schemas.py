@@ -10,6 +10,11 @@ from lms.accounts.schemas import HonorSchema, OrganizationRefSchema
 from lms.core.apiutil import PageArgsSchema
 
 
+def Id(**kwargs) -> fields.Int:  # noqa: N802 - reads like a field class
+    """A database id: a positive 32-bit integer, so nonsense never reaches the database."""
+    return fields.Int(validate=validate.Range(min=1, max=2_147_483_647), **kwargs)
+
+
 class LecturerSchema(Schema):
     id = fields.Int()
     name = fields.Str()
@@ -25,10 +30,13 @@ class CourseSchema(Schema):
     skill_level = fields.Enum(SkillLevel, by_value=True, allow_none=True)
     hours = fields.Float(load_default=0, validate=validate.Range(min=0, max=1000))
     visibility = fields.Enum(Visibility, by_value=True, load_default=Visibility.everyone)
-    organization_ids = fields.List(fields.Int(), load_only=True, load_default=list)
-    lecturer_ids = fields.List(fields.Int(), load_only=True, load_default=list)
+    organization_ids = fields.List(Id(), load_only=True, load_default=list)
+    lecturer_ids = fields.List(Id(), load_only=True, load_default=list)
     self_enroll = fields.Bool(load_default=True)
     capacity = fields.Int(allow_none=True, load_default=None, validate=validate.Range(min=1))
+    linked_class_id = fields.Int(
+        allow_none=True, load_default=None, validate=validate.Range(min=1, max=2_147_483_647)
+    )
     status = fields.Enum(CourseStatus, by_value=True, dump_only=True)
     organization = fields.Nested(OrganizationRefSchema, dump_only=True)
     organizations = fields.List(fields.Nested(OrganizationRefSchema), dump_only=True)
@@ -47,8 +55,8 @@ class CourseQuerySchema(PageArgsSchema):
     q = fields.Str(validate=validate.Length(max=100))
     trade = fields.Str()
     skill_level = fields.Enum(SkillLevel, by_value=True)
-    lecturer_id = fields.Int()
-    organization_id = fields.Int()
+    lecturer_id = Id()
+    organization_id = Id()
     sort = fields.Str(load_default="newest", validate=validate.OneOf(["newest", "popular"]))
 
 
@@ -103,7 +111,7 @@ class LectureDetailSchema(LectureSchema):
 
 
 class ReorderSchema(Schema):
-    lecture_ids = fields.List(fields.Int(), required=True, validate=validate.Length(min=1))
+    lecture_ids = fields.List(Id(), required=True, validate=validate.Length(min=1))
 
 
 class EnrollmentSchema(Schema):
@@ -120,8 +128,8 @@ class EnrollmentSchema(Schema):
 
 
 class AssignSchema(Schema):
-    user_ids = fields.List(fields.Int(), load_default=list)
-    organization_id = fields.Int(allow_none=True, load_default=None)
+    user_ids = fields.List(Id(), load_default=list)
+    organization_id = Id(allow_none=True, load_default=None)
     due_at = fields.AwareDateTime(allow_none=True, load_default=None)
 
 
@@ -151,7 +159,7 @@ class ProgressSchema(Schema):
 class QuizSubmitSchema(Schema):
     answers = fields.Dict(
         keys=fields.Str(validate=validate.Regexp(r"^\d{1,10}$")),
-        values=fields.List(fields.Int()),
+        values=fields.List(Id()),
         required=True,
     )
 

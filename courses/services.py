@@ -278,6 +278,7 @@ COURSE_FIELDS = (
     "visibility",
     "self_enroll",
     "capacity",
+    "linked_class_id",
 )
 
 
@@ -1121,7 +1122,14 @@ def refresh_enrollment(enrollment: Enrollment) -> bool:
         .where(Lecture.course_id == enrollment.course_id, Lecture.required.is_(True))
     ).one()
     enrollment.progress_percent = 100 if total == 0 else min(100, done * 100 // total)
-    if total == 0 or done < total or enrollment.status != EnrollmentStatus.enrolled:
+    course = db.session.get(Course, enrollment.course_id)
+    attendance_ok = course.linked_class_id is None or enrollment.class_attended
+    if (
+        total == 0
+        or done < total
+        or not attendance_ok
+        or enrollment.status != EnrollmentStatus.enrolled
+    ):
         db.session.flush()
         return False
     now = utcnow()
@@ -1142,6 +1150,23 @@ def refresh_enrollment(enrollment: Enrollment) -> bool:
         completed_at=now,
     )
     return True
+
+
+def on_class_completed(sender, class_id: int, user_id: int, **kwargs) -> None:
+    """A worker finished a training class at or above its bar: count it for linked courses."""
+    enrollments = db.session.scalars(
+        sa.select(Enrollment)
+        .join(Course, Course.id == Enrollment.course_id)
+        .where(
+            Course.linked_class_id == class_id,
+            Enrollment.user_id == user_id,
+            Enrollment.status == EnrollmentStatus.enrolled,
+        )
+    ).all()
+    for enrollment in enrollments:
+        enrollment.class_attended = True
+        refresh_enrollment(enrollment)
+    db.session.flush()
 
 
 # --- quizzes -------------------------------------------------------------------------------

@@ -336,6 +336,7 @@ def _course_data(form: CourseForm) -> dict:
         "lecturer_ids": form.lecturer_ids.data or [],
         "self_enroll": bool(form.self_enroll.data),
         "capacity": form.capacity.data,
+        "linked_class_id": form.linked_class_id.data,
     }
 
 

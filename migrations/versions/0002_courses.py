@@ -2,7 +2,7 @@
 
 Revision ID: 0002_courses
 Revises: 0001_foundation
-Create Date: 2026-11-26 13:27:16.986145
+Create Date: 2026-11-26 13:43:44.584045
 
 """
 from alembic import op
@@ -36,6 +36,7 @@ def upgrade():
     sa.Column('seats_taken', sa.Integer(), nullable=False),
     sa.Column('waitlisted', sa.Integer(), nullable=False),
     sa.Column('published_at', lms.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('linked_class_id', sa.Integer(), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', lms.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', lms.db.UTCDateTime(timezone=True), nullable=False),
@@ -46,6 +47,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_courses'))
     )
     with op.batch_alter_table('courses', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_courses_linked_class_id'), ['linked_class_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_courses_organization_id'), ['organization_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_courses_seats_taken'), ['seats_taken'], unique=False)
         batch_op.create_index('ix_courses_status_published_at', ['status', 'published_at'], unique=False)
@@ -111,6 +113,7 @@ def upgrade():
     sa.Column('progress_percent', sa.Integer(), nullable=False),
     sa.Column('last_lecture_id', sa.Integer(), nullable=True),
     sa.Column('last_active_at', lms.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('class_attended', sa.Boolean(), nullable=False),
     sa.CheckConstraint('progress_percent BETWEEN 0 AND 100', name=op.f('ck_enrollments_progress_range')),
     sa.ForeignKeyConstraint(['assigned_by_id'], ['users.id'], name=op.f('fk_enrollments_assigned_by_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['course_id'], ['courses.id'], name=op.f('fk_enrollments_course_id_courses'), ondelete='CASCADE'),
@@ -237,6 +240,7 @@ def downgrade():
         batch_op.drop_index('ix_courses_status_published_at')
         batch_op.drop_index(batch_op.f('ix_courses_seats_taken'))
         batch_op.drop_index(batch_op.f('ix_courses_organization_id'))
+        batch_op.drop_index(batch_op.f('ix_courses_linked_class_id'))
 
     op.drop_table('courses')
     # ### end Alembic commands ###

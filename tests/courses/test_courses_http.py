@@ -386,3 +386,42 @@ def test_home_cards_for_worker_mentor_and_officer(client, auth, world):
     auth.login(world.officer)
     page = client.get("/").get_data(as_text=True)
     assert "待发布的课程" in page and "待审课" in page
+
+
+def test_the_same_operations_through_the_api(client, auth, world):
+    auth.login(world.mentor)
+    created = client.post(
+        "/api/v1/courses",
+        json={"title": "接口建课", "trade": "焊工", "skill_level": "junior", "capacity": 1},
+    )
+    assert created.status_code == 201, created.get_json()
+    course_id = created.get_json()["id"]
+    assert created.get_json()["status"] == "draft"
+    lecture = client.post(
+        f"/api/v1/courses/{course_id}/lectures",
+        json={"kind": "text", "title": "第一讲", "body": "内容"},
+    )
+    assert lecture.status_code == 201
+    bad = client.post(
+        f"/api/v1/courses/{course_id}/lectures", json={"kind": "live", "title": "直播"}
+    )
+    assert bad.status_code == 422 and "starts_at" in bad.get_json()["errors"]
+    assert client.post(f"/api/v1/courses/{course_id}/publish").status_code == 403
+    auth.logout()
+    auth.login(world.officer)
+    course = db.session.get(Course, course_id)
+    course.organization = world.enterprise
+    db.session.commit()
+    assert client.post(f"/api/v1/courses/{course_id}/publish").get_json()["status"] == "published"
+    auth.logout()
+    auth.login(world.worker)
+    seat = client.post(f"/api/v1/courses/{course_id}/enrollment")
+    assert seat.status_code == 201 and seat.get_json()["status"] == "enrolled"
+    other = UserFactory(organization=world.workshop)
+    db.session.commit()
+    auth.logout()
+    auth.login(other)
+    wait = client.post(f"/api/v1/courses/{course_id}/enrollment")
+    assert wait.get_json()["status"] == "waitlisted"
+    mine = client.get("/api/v1/enrollments").get_json()
+    assert [e["course_id"] for e in mine["items"]] == [course_id]

@@ -229,3 +229,21 @@ def test_catalog_sorts_by_most_enrolled(world):
     CourseFactory(title="冷门课", seats_taken=1)
     stmt = services.catalog_query(world.worker, services.CatalogFilter(sort="popular"))
     assert db.session.scalars(stmt).first() is popular
+
+
+def test_linked_training_class_must_be_passed_before_the_course_completes(world, app):
+    from lms.signals import class_completed
+
+    world.course.linked_class_id = 77
+    world.quiz.required = False
+    db.session.commit()
+    enrollment = services.self_enroll(world.worker, world.course)
+    with captured(course_completed) as completed:
+        services.save_progress(world.worker, world.text.id, completed=True)
+        assert enrollment.status == EnrollmentStatus.enrolled  # lectures done, class not yet
+        class_completed.send(app, class_id=78, user_id=world.worker.id, rate=1.0)
+        assert enrollment.status == EnrollmentStatus.enrolled  # another class
+        class_completed.send(app, class_id=77, user_id=world.worker.id, rate=0.9)
+    db.session.refresh(enrollment)
+    assert enrollment.status == EnrollmentStatus.completed
+    assert len(completed) == 1
