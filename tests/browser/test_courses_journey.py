@@ -99,3 +99,39 @@ def test_video_position_is_saved_and_resumed_on_another_device(live_server, phon
     laptop.goto(f"{live_server.url}/courses/lectures/{lecture.id}")
     assert laptop.get_by_text("将从上次看到的 0 分 20 秒继续播放").is_visible()
     laptop.wait_for_function("document.getElementById('player').currentTime >= 19.5")
+
+
+def test_authoring_assigning_and_report_pages_are_accessible(live_server, new_page):
+    from tests.factories import EnterpriseFactory, WorkshopFactory
+
+    enterprise = EnterpriseFactory(name="江城重型机械厂")
+    workshop = WorkshopFactory(parent=enterprise, name="焊接车间")
+    mentor = UserFactory(roles=[Role.mentor, Role.worker], organization=workshop)
+    officer = UserFactory(roles=[Role.officer], organization=enterprise)
+    UserFactory(organization=workshop)
+    course = CourseFactory(title="压力容器焊接实战", organization=enterprise, lecturers=[mentor])
+    quiz = QuizFactory(course=course, title="安全小测验", position=1)
+    db.session.commit()
+
+    page = new_page()
+    browser_login(page, live_server, mentor.employee_no, DEFAULT_PASSWORD)
+    for path in (
+        "/courses/manage",
+        "/courses/new",
+        f"/courses/{course.id}/edit",
+        f"/courses/{course.id}/lectures/new/video",
+        f"/courses/{course.id}/lectures/new/live",
+        f"/courses/lectures/{quiz.id}/edit",
+    ):
+        page.goto(live_server.url + path)
+        assert_accessible(page)
+
+    desk = new_page(viewport={"width": 1280, "height": 800}, is_mobile=False, has_touch=False)
+    browser_login(desk, live_server, officer.employee_no, DEFAULT_PASSWORD)
+    desk.goto(f"{live_server.url}/courses/{course.id}/assign")
+    assert_accessible(desk)
+    desk.get_by_label("安排给单位（全体学员）").select_option(label="　　焊接车间")
+    desk.get_by_role("button", name="安排").click()
+    assert desk.get_by_text("已安排 2 人").is_visible()
+    assert desk.get_by_role("heading", name="各单位结业率").is_visible()
+    assert_accessible(desk)
