@@ -44,7 +44,7 @@ from lms.accounts import scope
 from lms.accounts.models import Organization, Role, SkillLevel, User, UserRole
 from lms.audit import services as audit
 from lms.core import storage
-from lms.db import after_commit, is_postgres, utcnow
+from lms.db import after_commit, enqueue_after_commit, is_postgres, utcnow
 from lms.errors import Conflict, Forbidden, Invalid, NotFound
 from lms.extensions import db
 from lms.signals import (
@@ -590,8 +590,33 @@ def reorder_lectures(actor: User, course: Course, lecture_ids: list[int]) -> Non
 
 
 def _after_lecture_change(course: Course) -> None:
-    """Progress of every enrollment depends on which lectures are required; keep it true."""
+    """Progress of every enrollment depends on which lectures are required; keep it true.
+
+    Recomputed in the background once the change is committed (a course may have
+    thousands of learners).
+    """
+    from courses.tasks import refresh_course_progress
+
     db.session.expire(course, ["lectures"])
+    enqueue_after_commit(db.session, refresh_course_progress, course.id)
+
+
+def refresh_course_progress(course_id: int) -> int:
+    """Recompute progress of everyone learning the course; complete those now done."""
+    ids = list(
+        db.session.scalars(
+            sa.select(Enrollment.id).where(
+                Enrollment.course_id == course_id, Enrollment.status == EnrollmentStatus.enrolled
+            )
+        )
+    )
+    for start in range(0, len(ids), 500):
+        for enrollment in db.session.scalars(
+            sa.select(Enrollment).where(Enrollment.id.in_(ids[start : start + 500]))
+        ):
+            refresh_enrollment(enrollment)
+        db.session.commit()
+    return len(ids)
 
 
 def _announce_live(lecture: Lecture) -> None:
@@ -1409,6 +1434,7 @@ def course_report(actor: User, course: Course) -> CourseReport:
 
 
 def report_xlsx(report: CourseReport) -> bytes:
+    """The report as a workbook: one row per organization, a total, then the key figures."""
     from lms.core.tabular import xlsx_bytes
 
     headers = [_("单位"), _("报名人数"), _("已结业"), _("结业率")]
@@ -1416,12 +1442,10 @@ def report_xlsx(report: CourseReport) -> bytes:
         [r.organization, r.enrolled, r.completed, f"{r.rate:.0%}"] for r in report.by_organization
     ]
     rows.append([_("合计"), report.enrolled, report.completed, f"{report.completion_rate:.0%}"])
-    notes = [
-        _("课程：%(title)s", title=report.course.title),
-        _("学习中：%(n)d 人；候补：%(w)d 人", n=report.in_progress, w=report.waitlisted),
-        _(
-            "测验平均分（每人每测验取最高分）：%(s)s",
-            s=report.average_quiz_score if report.average_quiz_score is not None else "—",
-        ),
-    ]
-    return xlsx_bytes(_("课程报表"), headers, rows, notes)
+    rows.append([])
+    rows.append([_("课程"), report.course.title])
+    rows.append([_("学习中"), report.in_progress])
+    rows.append([_("候补"), report.waitlisted])
+    score = report.average_quiz_score
+    rows.append([_("测验平均分（每人每测验取最高分）"), score if score is not None else "—"])
+    return xlsx_bytes(_("课程报表"), headers, rows)

@@ -247,3 +247,13 @@ def test_linked_training_class_must_be_passed_before_the_course_completes(world,
     db.session.refresh(enrollment)
     assert enrollment.status == EnrollmentStatus.completed
     assert len(completed) == 1
+
+
+def test_removing_the_last_missing_lecture_completes_waiting_learners(world):
+    enrollment = services.self_enroll(world.worker, world.course)
+    services.save_progress(world.worker, world.text.id, completed=True)
+    assert enrollment.progress_percent == 50
+    with captured(course_completed) as completed:
+        services.delete_lecture(world.mentor, world.quiz)
+    db.session.refresh(enrollment)
+    assert enrollment.status == EnrollmentStatus.completed and len(completed) == 1
