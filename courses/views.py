@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
@@ -35,37 +36,37 @@ from lms.timeutil import local_datetime, local_zone
 bp = Blueprint("courses", __name__, url_prefix="/courses", template_folder="templates")
 
 KIND_LABELS = {
-    LectureKind.video: "视频",
-    LectureKind.text: "图文",
-    LectureKind.file: "资料",
-    LectureKind.quiz: "测验",
-    LectureKind.live: "云宣讲",
+    LectureKind.video: _l("视频"),
+    LectureKind.text: _l("图文"),
+    LectureKind.file: _l("资料"),
+    LectureKind.quiz: _l("测验"),
+    LectureKind.live: _l("云宣讲"),
 }
 STATUS_LABELS = {
-    CourseStatus.draft: "草稿",
-    CourseStatus.published: "已发布",
-    CourseStatus.archived: "已归档",
+    CourseStatus.draft: _l("草稿"),
+    CourseStatus.published: _l("已发布"),
+    CourseStatus.archived: _l("已归档"),
 }
 ENROLLMENT_LABELS = {
-    EnrollmentStatus.enrolled: "学习中",
-    EnrollmentStatus.waitlisted: "候补中",
-    EnrollmentStatus.completed: "已结业",
+    EnrollmentStatus.enrolled: _l("学习中"),
+    EnrollmentStatus.waitlisted: _l("候补中"),
+    EnrollmentStatus.completed: _l("已结业"),
 }
 
 
 @bp.app_template_global()
 def lecture_kind_label(kind) -> str:
-    return _(KIND_LABELS.get(kind, str(kind)))
+    return str(KIND_LABELS.get(kind, kind))
 
 
 @bp.app_template_global()
 def course_status_label(status) -> str:
-    return _(STATUS_LABELS.get(status, str(status)))
+    return str(STATUS_LABELS.get(status, status))
 
 
 @bp.app_template_global()
 def enrollment_status_label(status) -> str:
-    return _(ENROLLMENT_LABELS.get(status, str(status)))
+    return str(ENROLLMENT_LABELS.get(status, status))
 
 
 _ALLOWED_TAGS = {
