@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from courses.models import (
     Course,
@@ -1039,13 +1039,21 @@ class LectureAccess:
 
 def open_lecture(actor: User, lecture_id: int) -> LectureAccess:
     """A lecture the actor may study (seated learner) or preview (editor / manager)."""
-    lecture = db.session.scalar(
-        sa.select(Lecture).where(Lecture.id == lecture_id).options(joinedload(Lecture.course))
-    )
-    if lecture is None:
+    # One round trip: the lecture, its course and the actor's enrollment in it.
+    row = db.session.execute(
+        sa.select(Lecture, Enrollment)
+        .join(Lecture.course)
+        .outerjoin(
+            Enrollment,
+            sa.and_(Enrollment.course_id == Lecture.course_id, Enrollment.user_id == actor.id),
+        )
+        .where(Lecture.id == lecture_id)
+        .options(contains_eager(Lecture.course))
+    ).first()
+    if row is None:
         raise NotFound()
+    lecture, enrollment = row
     course = lecture.course
-    enrollment = enrollment_for(actor.id, course.id)
     if enrollment is not None and enrollment.status in SEATED:
         return LectureAccess(lecture, course, enrollment)
     if can_edit(actor, course):
@@ -1090,6 +1098,18 @@ def _progress_row(enrollment: Enrollment, lecture: Lecture) -> LectureProgress:
     return row
 
 
+def _touch(enrollment: Enrollment, lecture: Lecture) -> None:
+    """Remember where the learner is; written at most once a minute per lecture."""
+    now = utcnow()
+    if (
+        enrollment.last_lecture_id != lecture.id
+        or enrollment.last_active_at is None
+        or now - enrollment.last_active_at > timedelta(minutes=1)
+    ):
+        enrollment.last_lecture_id = lecture.id
+        enrollment.last_active_at = now
+
+
 def save_progress(
     actor: User,
     lecture_id: int,
@@ -1117,8 +1137,7 @@ def save_progress(
             row.position_seconds = min(row.position_seconds, int(length))
             if row.position_seconds >= 0.9 * length:
                 completed = True
-    enrollment.last_lecture_id = lecture.id
-    enrollment.last_active_at = utcnow()
+    _touch(enrollment, lecture)
     if completed and not row.completed:
         row.completed = True
         row.completed_at = utcnow()
@@ -1295,8 +1314,7 @@ def submit_quiz(actor: User, lecture_id: int, answers: dict[int, list[int]]) -> 
     except IntegrityError:
         raise Conflict(_("答卷已提交过，请刷新页面查看结果。")) from None
     completed_now = False
-    enrollment.last_lecture_id = lecture.id
-    enrollment.last_active_at = utcnow()
+    _touch(enrollment, lecture)
     if attempt.passed:
         row = _progress_row(enrollment, lecture)
         if not row.completed:
