@@ -425,3 +425,39 @@ def test_the_same_operations_through_the_api(client, auth, world):
     assert wait.get_json()["status"] == "waitlisted"
     mine = client.get("/api/v1/enrollments").get_json()
     assert [e["course_id"] for e in mine["items"]] == [course_id]
+
+
+def test_lecturer_reorders_lectures_through_the_api(client, auth, world):
+    auth.login(world.mentor)
+    order = [world.quiz.id, world.text.id]
+    response = client.put(
+        f"/api/v1/courses/{world.course.id}/lectures", json={"lecture_ids": order}
+    )
+    assert response.status_code == 200
+    assert [lec["id"] for lec in response.get_json()] == order
+    partial = client.put(
+        f"/api/v1/courses/{world.course.id}/lectures", json={"lecture_ids": [world.quiz.id]}
+    )
+    assert partial.status_code == 422
+
+
+def test_leaving_through_the_api_seats_the_next_person(client, auth, world):
+    world.course.capacity = 1
+    db.session.commit()
+    waiting = UserFactory(organization=world.workshop)
+    db.session.commit()
+    auth.login(world.worker)
+    assert (
+        client.post(f"/api/v1/courses/{world.course.id}/enrollment").get_json()["status"]
+        == "enrolled"
+    )
+    auth.logout()
+    auth.login(waiting)
+    assert (
+        client.post(f"/api/v1/courses/{world.course.id}/enrollment").get_json()["status"]
+        == "waitlisted"
+    )
+    auth.logout()
+    auth.login(world.worker)
+    assert client.delete(f"/api/v1/courses/{world.course.id}/enrollment").status_code == 204
+    assert services.enrollment_for(waiting.id, world.course.id).status == EnrollmentStatus.enrolled

@@ -257,3 +257,39 @@ def test_removing_the_last_missing_lecture_completes_waiting_learners(world):
         services.delete_lecture(world.mentor, world.quiz)
     db.session.refresh(enrollment)
     assert enrollment.status == EnrollmentStatus.completed and len(completed) == 1
+
+
+def test_live_lecture_is_announced_to_learners_and_listed_in_the_catalog(world):
+    from datetime import timedelta
+
+    from lms.db import utcnow
+    from lms.signals import live_lecture_cancelled, live_lecture_scheduled
+
+    services.self_enroll(world.worker, world.course)
+    starts = utcnow() + timedelta(days=2)
+    with captured(live_lecture_scheduled) as scheduled:
+        live = services.add_lecture(
+            world.mentor,
+            world.course,
+            "live",
+            title="云宣讲：焊花人生",
+            starts_at=starts,
+            join_url="https://live.example.org/r",
+        )
+        services.update_lecture(world.mentor, live, starts_at=starts + timedelta(hours=1))
+    assert [s["starts_at"] for s in scheduled] == [starts, starts + timedelta(hours=1)]
+    assert scheduled[0]["user_ids"] == [world.worker.id]
+    assert [lec.title for lec in services.upcoming_live(world.worker)] == ["云宣讲：焊花人生"]
+    with captured(live_lecture_cancelled) as cancelled:
+        services.delete_lecture(world.mentor, live)
+    assert cancelled == [{"lecture_id": live.id}]
+
+
+def test_archived_course_stays_open_to_its_learners(world):
+    services.self_enroll(world.worker, world.course)
+    services.archive(world.officer, world.course)
+    assert services.get_course(world.worker, world.course.id) is world.course
+    assert services.open_lecture(world.worker, world.text.id).enrollment is not None
+    newcomer = UserFactory(organization=world.workshop)
+    with pytest.raises(NotFound):
+        services.get_course(newcomer, world.course.id)
