@@ -989,23 +989,80 @@ def assign(
             people[user.id] = user
     if not people:
         raise Invalid(errors={"user_ids": [_("请选择人员或单位。")]})
-    existing = set(
+    for user in people.values():
+        if not scope.can_manage_user(actor, user):
+            raise Forbidden(_("只能给本单位范围内的人员安排课程。"))
+    result = AssignResult(user_ids=list(people))
+    # Whole organizations at once: a handful of statements, whatever their size.
+    existing_ids = set(
         db.session.scalars(
-            sa.select(Enrollment.user_id).where(
+            sa.select(Enrollment.id).where(
                 Enrollment.course_id == course.id, Enrollment.user_id.in_(list(people))
             )
         )
     )
-    result = AssignResult()
-    for user in people.values():
-        enrollment = enroll(actor, course, user, due_at=due_at, assigned=True)
-        result.user_ids.append(user.id)
-        if user.id in existing:
-            result.updated += 1
-        else:
-            result.added += 1
-            if enrollment.status == EnrollmentStatus.waitlisted:
-                result.waitlisted += 1
+    if existing_ids:
+        values = {"assigned_by_id": actor.id}
+        if due_at is not None:
+            values["due_at"] = due_at
+        db.session.execute(
+            sa.update(Enrollment)
+            .where(Enrollment.id.in_(existing_ids))
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+    existing_users = (
+        set(
+            db.session.scalars(sa.select(Enrollment.user_id).where(Enrollment.id.in_(existing_ids)))
+        )
+        if existing_ids
+        else set()
+    )
+    newcomers = [uid for uid in people if uid not in existing_users]
+    result.updated = len(existing_users)
+    result.added = len(newcomers)
+    if newcomers:
+        # Lock the course row so self-enrollment cannot take the same seats meanwhile.
+        seats_taken, capacity = db.session.execute(
+            sa.select(Course.seats_taken, Course.capacity)
+            .where(Course.id == course.id)
+            .with_for_update()
+        ).one()
+        free = len(newcomers) if capacity is None else max(0, capacity - seats_taken)
+        seated = min(len(newcomers), free)
+        result.waitlisted = len(newcomers) - seated
+        _bump(course.id, seats_taken=seated, waitlisted=result.waitlisted)
+        now = utcnow()
+        rows = [
+            {
+                "user_id": uid,
+                "course_id": course.id,
+                "status": EnrollmentStatus.enrolled if i < seated else EnrollmentStatus.waitlisted,
+                "created_at": now,
+                "seated_at": now if i < seated else None,
+                "due_at": due_at,
+                "assigned_by_id": actor.id,
+                "progress_percent": 0,
+                "class_attended": False,
+            }
+            for i, uid in enumerate(newcomers)
+        ]
+        try:
+            with db.session.begin_nested():
+                for chunk in range(0, len(rows), 1000):
+                    db.session.execute(sa.insert(Enrollment), rows[chunk : chunk + 1000])
+        except IntegrityError:  # someone enrolled themselves at this very moment
+            db.session.rollback()
+            raise Conflict(_("有人刚刚自行报名了本课程，请重新安排一次。")) from None
+        db.session.expire(course, ["seats_taken", "waitlisted"])
+    for uid in people:
+        _send(
+            course_assigned,
+            user_id=uid,
+            course_id=course.id,
+            due_at=due_at,
+            assigned_by_id=actor.id,
+        )
     audit.record(
         actor,
         "course.assigned",

@@ -293,3 +293,25 @@ def test_archived_course_stays_open_to_its_learners(world):
     newcomer = UserFactory(organization=world.workshop)
     with pytest.raises(NotFound):
         services.get_course(newcomer, world.course.id)
+
+
+def test_assigning_more_people_than_seats_waitlists_the_rest_in_order(world):
+    world.course.capacity = 2
+    db.session.commit()
+    services.self_enroll(world.worker, world.course)
+    a, b, c = (UserFactory(organization=world.workshop) for _ in range(3))
+    result = services.assign(
+        world.officer, world.course, user_ids=[world.worker.id, a.id, b.id, c.id]
+    )
+    assert (result.added, result.updated, result.waitlisted) == (3, 1, 2)
+    statuses = [services.enrollment_for(u.id, world.course.id).status for u in (a, b, c)]
+    assert statuses == [
+        EnrollmentStatus.enrolled,
+        EnrollmentStatus.waitlisted,
+        EnrollmentStatus.waitlisted,
+    ]
+    db.session.refresh(world.course)
+    assert (world.course.seats_taken, world.course.waitlisted) == (2, 2)
+    with captured(course_seat_granted) as granted:
+        services.withdraw(world.officer, services.enrollment_for(a.id, world.course.id))
+    assert [g["user_id"] for g in granted] == [b.id]
