@@ -72,3 +72,25 @@ def test_query_count_does_not_grow_with_data(client, auth, query_counter, what):
     # Budgets: 2 of them load the signed-in person and their roles.
     budget = {"catalog": 10, "search": 10, "course": 10, "my_learning": 5, "lecture": 5}
     assert counts[1] <= budget.get(what, 5), f"{what}: {counts}"
+
+
+def test_assigning_a_whole_organization_takes_the_same_queries_for_5_or_50_people(
+    app, query_counter
+):
+    from courses import services
+    from tests.factories import EnterpriseFactory, WorkshopFactory
+
+    counts = []
+    for size in (5, 50):
+        enterprise = EnterpriseFactory()
+        workshop = WorkshopFactory(parent=enterprise)
+        officer = UserFactory(roles=[Role.officer], organization=enterprise)
+        for _ in range(size):
+            UserFactory(organization=workshop)
+        course = CourseFactory(organization=enterprise)
+        db.session.commit()
+        with app.test_request_context(), query_counter() as statements:
+            result = services.assign(officer, course, organization_id=enterprise.id)
+        assert result.added == size
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
