@@ -1508,6 +1508,23 @@ def course_report(actor: User, course: Course) -> CourseReport:
     )
 
 
+def course_learners_query(actor: User, course: Course) -> sa.Select:
+    """The course's learners the officer may see (their own subtree), waiting ones last."""
+    require_manage(actor, course)
+    return (
+        sa.select(Enrollment)
+        .join(User, User.id == Enrollment.user_id)
+        .join(Organization, Organization.id == User.organization_id)
+        .where(Enrollment.course_id == course.id, scope.subtree_condition(actor))
+        .options(contains_eager(Enrollment.user).contains_eager(User.organization))
+        .order_by(
+            sa.case((Enrollment.status == EnrollmentStatus.waitlisted, 1), else_=0),
+            Organization.path,
+            User.name,
+        )
+    )
+
+
 def report_xlsx(report: CourseReport) -> bytes:
     """The report as a workbook: one row per organization, a total, then the key figures."""
     from lms.core.tabular import xlsx_bytes

@@ -682,9 +682,9 @@ def assign(course_id: int):
 @login_required
 def report(course_id: int):
     course = services.get_course(current_user, course_id)
-    return render_template(
-        "courses/report.html", report=services.course_report(current_user, course), course=course
-    )
+    report = services.course_report(current_user, course)
+    learners = paginate(services.course_learners_query(current_user, course), per_page=50)
+    return render_template("courses/report.html", report=report, course=course, learners=learners)
 
 
 @bp.route("/<int:course_id>/report.xlsx")

@@ -354,6 +354,7 @@ def test_officer_publishes_assigns_an_organization_and_reads_the_report(client, 
     assert enrollment.status == EnrollmentStatus.enrolled and enrollment.due_at.year == 2030
     report = client.get(f"/courses/{world.course.id}/report").get_data(as_text=True)
     assert "焊接车间" in report and "结业率" in report
+    assert "学员名单" in report and world.worker.employee_no in report and "2030-06-30" in report
     xlsx = client.get(f"/courses/{world.course.id}/report.xlsx")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
     from openpyxl import load_workbook
