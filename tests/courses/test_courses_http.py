@@ -462,3 +462,31 @@ def test_leaving_through_the_api_seats_the_next_person(client, auth, world):
     auth.login(world.worker)
     assert client.delete(f"/api/v1/courses/{world.course.id}/enrollment").status_code == 204
     assert services.enrollment_for(waiting.id, world.course.id).status == EnrollmentStatus.enrolled
+
+
+def test_cover_image_is_uploaded_and_served_and_other_types_refused(client, auth, world, app):
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    auth.login(world.mentor)
+    response = client.post(
+        f"/courses/{world.course.id}/edit",
+        data={
+            "title": "压力容器焊接实战",
+            "visibility": "everyone",
+            "cover": (io.BytesIO(png), "封面.png"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    served = client.get(f"/courses/{world.course.id}/cover")
+    assert served.status_code == 200 and served.data == png
+    refused = client.post(
+        f"/courses/{world.course.id}/edit",
+        data={
+            "title": "压力容器焊接实战",
+            "visibility": "everyone",
+            "cover": (io.BytesIO(b"GIF89a"), "a.gif"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 422 and "封面只支持" in refused.get_data(as_text=True)
+    assert len(_storage_files(app)) == 1
