@@ -153,7 +153,9 @@ class QuizFactory(LectureFactory):
     @factory.post_generation
     def questions(obj, create, extracted, **kwargs):
         """``questions=[("题干", multiple, [("选项", correct), ...]), ...]``; default one."""
-        spec = extracted or [("焊接作业区多少米内不得有易燃物？", False, [("10 米", True), ("1 米", False)])]
+        spec = extracted or [
+            ("焊接作业区多少米内不得有易燃物？", False, [("10 米", True), ("1 米", False)])
+        ]
         for pos, (text, multiple, options) in enumerate(spec, start=1):
             question = Question(text=text, multiple=multiple, position=pos)
             question.options = [
