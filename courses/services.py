@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, lazyload, selectinload
 
 from courses.models import (
     Course,
@@ -113,7 +113,12 @@ def get_course(actor: User, course_id: int, *, for_edit: bool = False) -> Course
     course = db.session.scalar(
         sa.select(Course)
         .where(Course.id == course_id)
-        .options(selectinload(Course.lecturers).selectinload(User.honors))
+        .options(
+            joinedload(Course.organization),
+            selectinload(Course.lecturers).options(
+                lazyload(User.role_rows), selectinload(User.honors)
+            ),
+        )
     )
     if course is None:
         raise NotFound()
@@ -160,7 +165,9 @@ def catalog_query(actor: User, filters: CatalogFilter | None = None) -> sa.Selec
     stmt = (
         sa.select(Course)
         .where(Course.status == CourseStatus.published, visible_condition(actor))
-        .options(selectinload(Course.lecturers), joinedload(Course.organization))
+        .options(
+            selectinload(Course.lecturers).lazyload(User.role_rows), joinedload(Course.organization)
+        )
     )
     if f.q and f.q.strip():
         like = f"%{f.q.strip()}%"
@@ -246,7 +253,7 @@ def upcoming_live(actor: User, limit: int = 5) -> list[Lecture]:
 def managed_courses_query(actor: User) -> sa.Select:
     """Courses the actor authors (lecturers) or manages (officers), any status."""
     stmt = sa.select(Course).options(
-        selectinload(Course.lecturers), joinedload(Course.organization)
+        selectinload(Course.lecturers).lazyload(User.role_rows), joinedload(Course.organization)
     )
     if scope.is_admin(actor):
         pass
