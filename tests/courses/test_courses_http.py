@@ -490,3 +490,22 @@ def test_cover_image_is_uploaded_and_served_and_other_types_refused(client, auth
     )
     assert refused.status_code == 422 and "封面只支持" in refused.get_data(as_text=True)
     assert len(_storage_files(app)) == 1
+
+
+def test_assigning_unknown_employee_numbers_says_which(client, auth, world):
+    auth.login(world.officer)
+    response = client.post(
+        f"/courses/{world.course.id}/assign",
+        data={"organization_id": 0, "employee_nos": f"{world.worker.employee_no}，NOPE1"},
+    )
+    assert response.status_code == 422
+    assert "找不到这些工号：NOPE1" in response.get_data(as_text=True)
+    assert services.enrollment_for(world.worker.id, world.course.id) is None
+    ok = client.post(
+        f"/courses/{world.course.id}/assign",
+        data={"organization_id": 0, "employee_nos": world.worker.employee_no},
+    )
+    assert ok.status_code == 302
+    assert (
+        services.enrollment_for(world.worker.id, world.course.id).assigned_by_id == world.officer.id
+    )
