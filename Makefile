@@ -19,16 +19,16 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 ## Compile the translation catalogues (.po → .mo).
 translations: $(VENV)/.installed
 	@for pkg in $(TRANSLATED); do \
-	  if [ -d $$pkg/translations ]; then $(BIN)/pybabel compile -q -f -d $$pkg/translations; fi; \
+	  if [ -d $$pkg/translations ]; then $(BIN)/pybabel -q compile -f -d $$pkg/translations; fi; \
 	done
 
 ## Extract user-visible strings and update every package's English catalogue.
 messages: $(VENV)/.installed
 	@for pkg in $(TRANSLATED); do \
-	  $(BIN)/pybabel extract -q -F babel.cfg -o $$pkg/messages.pot $$pkg; \
+	  $(BIN)/pybabel -q extract -F babel.cfg --sort-by-file -o $$pkg/messages.pot $$pkg; \
 	  if [ -f $$pkg/translations/en/LC_MESSAGES/messages.po ]; then \
-	    $(BIN)/pybabel update -q -N -i $$pkg/messages.pot -d $$pkg/translations -l en; \
-	  else $(BIN)/pybabel init -q -i $$pkg/messages.pot -d $$pkg/translations -l en; fi; \
+	    $(BIN)/pybabel -q update -N --no-fuzzy-matching -i $$pkg/messages.pot -d $$pkg/translations -l en; \
+	  else $(BIN)/pybabel -q init -i $$pkg/messages.pot -d $$pkg/translations -l en; fi; \
 	  rm -f $$pkg/messages.pot; \
 	done
 
@@ -36,6 +36,7 @@ messages: $(VENV)/.installed
 run: $(VENV)/.installed translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask lms seed-demo --if-empty
+	$(BIN)/flask lms prepare-broker
 	@echo "工匠学堂: http://127.0.0.1:$(PORT)  (demo accounts in README.md; Ctrl-C stops everything)"
 	$(BIN)/honcho start -f Procfile -p $(PORT)
 

@@ -99,6 +99,8 @@ class Config:
         },
         "security": [{"bearerAuth": []}, {"cookieAuth": []}],
     }
+    # Benchmarks only: add X-Query-Count to every response.
+    QUERY_COUNT_HEADER = False
     API_PAGE_SIZE = 20
     API_MAX_PAGE_SIZE = 100
 

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 # Each domain package exposes ``init_app(app)`` that registers its blueprints, API,
 # CLI commands, signal subscribers and beat entries. Order follows the dependency
@@ -17,6 +18,7 @@ DOMAIN_PACKAGES = [
     "lms.accounts",
     "lms.audit",
     "courses",
+    "lms.training",
 ]
 
 
@@ -39,6 +41,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     from lms.errors import register_error_handlers
     from lms.timeutil import register_filters
 
+    app.url_map.converters["int"] = DatabaseIntConverter
     ext.db.init_app(app)
     ext.migrate.init_app(
         app,
@@ -60,6 +63,14 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
         if importlib.util.find_spec(f"{name}.tasks") is not None:
             importlib.import_module(f"{name}.tasks")
     return app
+
+
+class DatabaseIntConverter(IntegerConverter):
+    """``<int:id>`` matches only ids a database integer can hold; larger ones are a 404."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def _finish_config(app: Flask, config_name: str, ensure_dev_secret) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from celery import Celery, Task
 from flask import Flask
-from kombu import Queue
+from kombu import Exchange, Queue
 
 QUEUES = ("default", "email", "pdf")
 
@@ -22,7 +22,6 @@ def broker_settings(app: Flask) -> dict:
     return {
         "broker_url": f"sqla+sqlite:///{instance / 'celery-broker.sqlite'}",
         "result_backend": f"db+sqlite:///{instance / 'celery-results.sqlite'}",
-        "broker_transport_options": {"polling_interval": 1},
     }
 
 
@@ -35,7 +34,13 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app = Celery(app.name, task_cls=FlaskTask)
     settings = {
         "task_default_queue": "default",
-        "task_queues": [Queue(name) for name in QUEUES],
+        # Each queue on its own exchange and key: a bare Queue(name) would bind all three to
+        # the default key, and a message would be delivered to every queue.
+        "task_queues": [
+            Queue(name, Exchange(name, type="direct"), routing_key=name) for name in QUEUES
+        ],
+        "task_default_exchange": "default",
+        "task_default_routing_key": "default",
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,

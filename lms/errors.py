@@ -9,6 +9,7 @@ from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 
@@ -134,6 +135,15 @@ def register_error_handlers(app: Flask) -> None:
             body, code = response
             return body, code, [(k, v) for k, v in exc.get_headers() if k.lower() == "retry-after"]
         return response
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(DataError)
+    def handle_out_of_range(exc: Exception):
+        # A number or text the database cannot hold: the client's input, not our failure.
+        from lms.extensions import db
+
+        db.session.rollback()
+        return error_response(422, "invalid", _("提交的数值超出允许范围，请检查后重试。"))
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):

@@ -173,4 +173,46 @@ class EnrollmentFactory(BaseFactory):
     user = factory.SubFactory(UserFactory)
     course = factory.SubFactory(CourseFactory)
     status = EnrollmentStatus.enrolled
+# --- training ---
+
+from datetime import timedelta  # noqa: E402
+
+from lms.db import utcnow  # noqa: E402
+from lms.training.models import (  # noqa: E402
+    ClassSession,
+    RosterEntry,
+    RosterStatus,
+    TrainingClass,
+)
+
+
+class TrainingClassFactory(BaseFactory):
+    class Meta:
+        model = TrainingClass
+
+    title = factory.Sequence(lambda n: f"焊工培训班{n}")
+    organization = factory.SubFactory(EnterpriseFactory)
+    feed_token = factory.Sequence(lambda n: f"class-feed-{n}")
+    location = "培训中心 201"
+
+
+class ClassSessionFactory(BaseFactory):
+    class Meta:
+        model = ClassSession
+
+    training_class = factory.SubFactory(TrainingClassFactory)
+    starts_at = factory.LazyFunction(lambda: utcnow().replace(microsecond=0) + timedelta(hours=1))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=2))
+    room = ""
+
+
+class RosterEntryFactory(BaseFactory):
+    class Meta:
+        model = RosterEntry
+
+    training_class = factory.SubFactory(TrainingClassFactory)
+    class_id = factory.LazyAttribute(lambda o: o.training_class.id)
+    user = factory.SubFactory(UserFactory)
+    user_id = factory.LazyAttribute(lambda o: o.user.id)
+    status = RosterStatus.seated
     seated_at = factory.LazyFunction(utcnow)

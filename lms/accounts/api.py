@@ -125,7 +125,8 @@ class Tokens(MethodView):
     def post(self, data):
         """Create a token; the answer holds the secret, shown only this once."""
         token, secret = services.create_api_token(current_user, data["name"])
-        return {**schemas.TokenSchema().dump(token), "token": secret}
+        token.secret = secret  # never stored; carried to the answer only
+        return token
 
 
 @blp.route("/me/tokens/<int:token_id>")

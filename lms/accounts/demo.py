@@ -126,6 +126,31 @@ HONORS = [
 ]
 
 
+# A welding class needs a roster: twenty more invented workers, the same on every run.
+EXTRA_NAMES = [
+    "钱立新",
+    "冯海波",
+    "郑春燕",
+    "褚志远",
+    "卫国庆",
+    "蒋晓梅",
+    "沈一鸣",
+    "韩雪松",
+    "杨帆",
+    "朱建业",
+    "秦小川",
+    "尤佳琪",
+    "许振华",
+    "吕文涛",
+    "施慧敏",
+    "曹宏伟",
+    "严家豪",
+    "华晓东",
+    "金玉凤",
+    "魏长青",
+]
+
+
 def load(data: DemoData) -> None:
     for handle, name, kind, parent in ORGS:
         data.orgs[handle] = services.create_organization(
@@ -144,6 +169,20 @@ def load(data: DemoData) -> None:
             trade=trade,
             skill_level=level,
             email=f"{number.lower()}@demo.craftsman-academy.local",
+        )
+    workshops = ["weld", "weld", "assembly", "maint"]
+    for i, name in enumerate(EXTRA_NAMES):
+        data.people[f"extra{i + 1}"] = services.create_user(
+            None,
+            organization=data.orgs[workshops[i % 4]],
+            roles=[Role.worker],
+            password=DEMO_PASSWORD,
+            commit=False,
+            employee_no=f"W{1001 + i}",
+            name=name,
+            mobile=f"1370000{1001 + i}",
+            trade={"weld": "焊工", "assembly": "钳工", "maint": "电工"}[workshops[i % 4]],
+            skill_level=list(SkillLevel)[i % 4],
         )
     for handle, kind, level, year, title, citation in HONORS:
         db.session.add(

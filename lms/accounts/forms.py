@@ -5,16 +5,17 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
+    IntegerField,
     PasswordField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from lms.accounts.labels import ROLE_LABELS, SKILL_LABELS
+from lms.accounts.labels import HONOR_KIND_LABELS, HONOR_LEVEL_LABELS, ROLE_LABELS, SKILL_LABELS
 from lms.accounts.models import Role, SkillLevel
 
 
@@ -109,6 +110,32 @@ class ImportForm(FlaskForm):
         _l("初始密码（导入的每个人首次登录后须修改）"),
         validators=[DataRequired(), Length(min=8, max=128)],
     )
+
+
+class ResetPasswordForm(FlaskForm):
+    new_password = PasswordField(
+        _l("新密码（至少 8 位，含字母和数字；对方首次登录须修改）"),
+        validators=[DataRequired(), Length(min=8, max=128)],
+    )
+
+
+class HonorForm(FlaskForm):
+    kind = SelectField(
+        _l("荣誉类别"), choices=[(k.value, label) for k, label in HONOR_KIND_LABELS.items()]
+    )
+    level = SelectField(
+        _l("级别"), choices=[(k.value, label) for k, label in HONOR_LEVEL_LABELS.items()]
+    )
+    year = IntegerField(_l("年份"), validators=[DataRequired(), NumberRange(1950, 2100)])
+    title = StringField(
+        _l("称号全称（例如：全国劳动模范）"), validators=[Optional(), Length(max=120)]
+    )
+    citation = TextAreaField(_l("事迹简介"), validators=[Optional(), Length(max=4000)])
+
+
+class OrganizationForm(FlaskForm):
+    name = StringField(_l("单位名称"), validators=[DataRequired(), Length(max=120)])
+    parent_id = SelectField(_l("上级单位"), coerce=int)
 
 
 class TokenForm(FlaskForm):

@@ -121,4 +121,6 @@ class TokenSchema(Schema):
 
 
 class NewTokenSchema(TokenSchema):
-    token = fields.Str(metadata={"description": "The token itself. Shown only this once."})
+    token = fields.Str(
+        attribute="secret", metadata={"description": "The token itself. Shown only this once."}
+    )

@@ -10,7 +10,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from lms.accounts import scope
 from lms.accounts.models import (
@@ -218,7 +218,11 @@ class UserFilter:
 def users_query(actor: User, filters: UserFilter | None = None) -> sa.Select:
     """People the actor may see, newest first, with optional search and filters."""
     filters = filters or UserFilter()
-    stmt = sa.select(User).join(User.organization).options(selectinload(User.role_rows))
+    stmt = (
+        sa.select(User)
+        .join(User.organization)
+        .options(selectinload(User.role_rows), selectinload(User.honors))
+    )
     if scope.is_admin(actor):
         pass
     elif scope.is_officer(actor):
@@ -492,9 +496,9 @@ def user_for_api_token(secret: str) -> User | None:
     if not secret.startswith(TOKEN_PREFIX):
         return None
     token = db.session.scalar(
-        sa.select(ApiToken).where(
-            ApiToken.token_hash == _token_digest(secret), ApiToken.revoked_at.is_(None)
-        )
+        sa.select(ApiToken)
+        .options(joinedload(ApiToken.user))
+        .where(ApiToken.token_hash == _token_digest(secret), ApiToken.revoked_at.is_(None))
     )
     if token is None or not token.user.active:
         return None

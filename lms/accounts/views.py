@@ -21,9 +21,12 @@ from flask_login import current_user, login_required, login_user, logout_user
 from lms.accounts import importer, scope, services
 from lms.accounts.forms import (
     ChangePasswordForm,
+    HonorForm,
     ImportForm,
     LoginForm,
+    OrganizationForm,
     ProfileForm,
+    ResetPasswordForm,
     RolesForm,
     TokenForm,
     UserForm,
@@ -225,12 +228,73 @@ def new_person():
 def person(user_id: int):
     user = services.get_user(current_user, user_id)
     can_manage = scope.can_manage_user(current_user, user)
-    form = RolesForm(roles=[r.value for r in user.roles])
-    if can_manage and form.validate_on_submit():
+    form = RolesForm(roles=[r.value for r in user.roles], prefix="roles")
+    honor_form = HonorForm(prefix="honor")
+    password_form = ResetPasswordForm(prefix="pw")
+    submitted = request.form.get("form") if request.method == "POST" else None
+    if can_manage and submitted == "roles" and form.validate_on_submit():
         services.set_roles(current_user, user, set(form.roles.data))
         flash(_("角色已更新，并已记入审计日志。"), "success")
         return redirect(url_for("accounts.person", user_id=user.id))
-    return render_template("accounts/person.html", user=user, form=form, can_manage=can_manage)
+    if can_manage and submitted == "honor" and honor_form.validate_on_submit():
+        try:
+            services.add_honor(
+                current_user,
+                user,
+                kind=honor_form.kind.data,
+                level=honor_form.level.data,
+                year=honor_form.year.data,
+                title=honor_form.title.data or None,
+                citation=honor_form.citation.data or None,
+            )
+        except DomainError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(_("荣誉已登记。"), "success")
+            return redirect(url_for("accounts.person", user_id=user.id))
+    if can_manage and submitted == "password" and password_form.validate_on_submit():
+        try:
+            services.reset_password(current_user, user, password_form.new_password.data)
+        except DomainError as exc:
+            password_form.new_password.errors = [m for ms in exc.errors.values() for m in ms]
+        else:
+            user.must_change_password = True
+            db.session.commit()
+            flash(_("密码已重置。请当面告知对方，对方首次登录须修改。"), "success")
+            return redirect(url_for("accounts.person", user_id=user.id))
+    return render_template(
+        "accounts/person.html",
+        user=user,
+        form=form,
+        can_manage=can_manage,
+        honor_form=honor_form,
+        password_form=password_form,
+    )
+
+
+@bp.route("/organizations/new", methods=["GET", "POST"])
+@login_required
+def new_organization():
+    scope.require_officer(current_user)
+    form = OrganizationForm()
+    parents = [
+        o
+        for o in db.session.scalars(services.organizations_in_scope(current_user))
+        if o.kind != "workshop"
+    ]
+    form.parent_id.choices = [(o.id, "　" * o.depth + o.name) for o in parents]
+    if form.validate_on_submit():
+        parent = services.get_organization(current_user, form.parent_id.data)
+        kind = "enterprise" if parent.kind == "federation" else "workshop"
+        try:
+            services.create_organization(current_user, form.name.data.strip(), kind, parent)
+            db.session.commit()
+        except DomainError as exc:
+            form.name.errors = [m for ms in exc.errors.values() for m in ms] or [exc.message]
+        else:
+            flash(_("已添加单位：%(name)s", name=form.name.data), "success")
+            return redirect(url_for("accounts.organizations"))
+    return render_template("accounts/organization_new.html", form=form)
 
 
 @bp.route("/people/import", methods=["GET", "POST"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -11,6 +11,8 @@ from lms.extensions import babel, login_manager
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI and tasks speak the installation's language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("locale")
     if current_user and current_user.is_authenticated and current_user.locale:
         chosen = current_user.locale
@@ -54,6 +56,9 @@ def init_app(app: Flask) -> None:
 
         return user_for_api_token(header[len("Bearer ") :].strip())
 
+    if app.config.get("QUERY_COUNT_HEADER"):
+        _count_queries(app)
+
     @app.after_request
     def security_headers(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -61,4 +66,27 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         if request.path.startswith("/api/"):
             response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def _count_queries(app: Flask) -> None:
+    """Benchmarks only: report the number of SQL statements in ``X-Query-Count``."""
+    import sqlalchemy as sa
+    from flask import g
+
+    from lms.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def _count(conn, cursor, statement, parameters, context, executemany):
+        from flask import has_request_context
+
+        if has_request_context():
+            g.query_count = g.get("query_count", 0) + 1
+
+    @app.after_request
+    def _header(response):
+        response.headers["X-Query-Count"] = str(g.get("query_count", 0))
         return response

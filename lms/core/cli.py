@@ -26,5 +26,22 @@ def seed_demo(if_empty: bool) -> None:
     click.echo(f"演示数据已载入。演示账号密码均为 {demo.DEMO_PASSWORD}。")
 
 
+@group.command("prepare-broker")
+def prepare_broker() -> None:
+    """Declare the task queues before worker and beat start.
+
+    With the embedded SQLite transport, a worker and beat starting together would both
+    try to create the same queue rows; declaring them first avoids that race.
+    """
+    from flask import current_app
+
+    celery = current_app.extensions["celery"]
+    with celery.connection_for_write() as connection:
+        channel = connection.default_channel
+        for queue in celery.conf.task_queues:
+            queue.bind(channel).declare()
+    click.echo("任务队列已就绪：" + "、".join(q.name for q in celery.conf.task_queues))
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(group)

@@ -142,3 +142,44 @@ class TestCsrf:
         )
         assert response.status_code == 200
         assert response.get_json()["email"] == "a@b.cn"
+
+
+class TestRateLimitPerAddress:
+    @pytest.fixture
+    def app_overrides(self):
+        return {"LOGIN_RATE_LIMIT_PER_ADDRESS": "3 per minute"}
+
+    def test_one_address_trying_many_accounts_is_slowed_down(self, client):
+        statuses = [
+            client.post("/login", data={"login": f"X{i}", "password": "x1x1x1x1"}).status_code
+            for i in range(4)
+        ]
+        assert statuses == [422, 422, 422, 429]
+
+
+def test_a_session_cookie_from_another_key_is_treated_as_signed_out(app, client, auth):
+    auth.login(UserFactory())
+    assert client.get("/me").status_code == 200
+    app.secret_key = "rotated-secret"  # e.g. the key changed, or the cookie was forged
+    response = client.get("/me")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+class TestForgedCsrf:
+    @pytest.fixture
+    def app_overrides(self):
+        return {"WTF_CSRF_ENABLED": True}
+
+    def test_a_forged_csrf_token_is_refused(self, client):
+        user = UserFactory()
+        client.get("/login")
+        response = client.post(
+            "/login",
+            data={
+                "login": user.employee_no,
+                "password": DEFAULT_PASSWORD,
+                "csrf_token": "forged.token.value",
+            },
+        )
+        assert response.status_code == 400
+        assert "安全校验失败" in response.get_data(as_text=True)

@@ -61,3 +61,24 @@ def test_readyz_reports_a_broker_that_is_down(pg_database_url, tmp_path):
     response = app.test_client().get("/readyz")
     assert response.status_code == 503
     assert response.get_json()["broker"] != "ok"
+
+
+def test_login_rate_limit_is_shared_by_all_web_processes_through_redis(pg_database_url, redis_url):
+    """Two app instances (two gunicorn workers) count the same account's attempts together."""
+    from lms import create_app
+    from tests.plugins.services import services_overrides
+
+    overrides = services_overrides(pg_database_url, redis_url, None, eager=True)
+    overrides.pop("STORAGE_DIR")
+    overrides["LOGIN_RATE_LIMIT_PER_ACCOUNT"] = "3 per minute"
+    overrides["RATELIMIT_KEY_PREFIX"] += "shared-limit:"
+    first, second = create_app("testing", overrides), create_app("testing", overrides)
+    assert first.config["RATELIMIT_STORAGE_URI"].startswith("redis://")
+    clients = [first.test_client(), second.test_client()]
+    statuses = [
+        clients[i % 2]
+        .post("/login", data={"login": "NOBODY-X", "password": "x1x1x1x1"})
+        .status_code
+        for i in range(4)
+    ]
+    assert statuses == [422, 422, 422, 429]

@@ -1,0 +1,37 @@
+"""Training classes: scheduling, rosters, QR check-in, attendance, calendars and reports."""
+
+from datetime import timedelta
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from lms.accounts.models import Role
+    from lms.core import nav
+    from lms.extensions import api as rest_api
+    from lms.training import api, demo, home_cards, models, views  # noqa: F401
+
+    app.config.setdefault("TRAINING_QR_WINDOW_SECONDS", 10)
+    app.config.setdefault("TRAINING_QR_GRACE_WINDOWS", 1)
+    # Typing six digits takes longer than pointing a camera: the code lives a little longer.
+    app.config.setdefault("TRAINING_CODE_GRACE_WINDOWS", 3)
+    app.config.setdefault("TRAINING_CLOSE_EVERY_SECONDS", 300)
+
+    app.register_blueprint(views.bp)
+    rest_api.register_blueprint(api.blp)
+    home_cards.register()
+    demo.register()
+    views.register_helpers(app)
+
+    nav.register("training.classes", _l("培训班"), order=20)
+    nav.register("training.schedule", _l("我的课表"), order=21)
+    nav.register("training.warnings", _l("考勤预警"), roles=[Role.officer, Role.admin], order=30)
+    nav.register("training.summary", _l("培训统计"), roles=[Role.officer, Role.admin], order=31)
+
+    celery = app.extensions["celery"]
+    celery.conf.beat_schedule["training-close-ended-sessions"] = {
+        "task": "lms.training.tasks.close_ended_sessions",
+        "schedule": timedelta(seconds=app.config["TRAINING_CLOSE_EVERY_SECONDS"]),
+    }
