@@ -215,18 +215,29 @@ def catalog_choices() -> dict:
         .order_by(Course.trade)
         .limit(200)
     ).all()
+    published = sa.select(Course.id).where(Course.status == CourseStatus.published)
+    # Only people who lecture a published course, and organizations that own one.
     lecturers = db.session.execute(
         sa.select(User.id, User.name)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == Role.mentor, User.active.is_(True))
+        .where(
+            User.id.in_(
+                sa.select(course_lecturers.c.user_id).where(
+                    course_lecturers.c.course_id.in_(published.scalar_subquery())
+                )
+            )
+        )
         .order_by(User.name)
-        .limit(500)
+        .limit(300)
     ).all()
     organizations = db.session.execute(
         sa.select(Organization.id, Organization.name, Organization.path)
-        .where(Organization.kind != "workshop")
+        .where(
+            Organization.id.in_(
+                sa.select(Course.organization_id).where(Course.status == CourseStatus.published)
+            )
+        )
         .order_by(Organization.path)
-        .limit(500)
+        .limit(300)
     ).all()
     return {"trades": trades, "lecturers": lecturers, "organizations": organizations}
 

@@ -124,7 +124,6 @@ def upgrade():
     )
     with op.batch_alter_table('enrollments', schema=None) as batch_op:
         batch_op.create_index('ix_enrollments_course_id_status_created_at', ['course_id', 'status', 'created_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_enrollments_user_id'), ['user_id'], unique=False)
 
     op.create_table('quiz_questions',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -219,7 +218,6 @@ def downgrade():
 
     op.drop_table('quiz_questions')
     with op.batch_alter_table('enrollments', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_enrollments_user_id'))
         batch_op.drop_index('ix_enrollments_course_id_status_created_at')
 
     op.drop_table('enrollments')
