@@ -24,6 +24,8 @@ DEFAULTS = {
         "png": "image/png",
         "webp": "image/webp",
     },
+    # The catalog's filter menus (trades, lecturers, organizations) are kept this long.
+    "COURSE_MENU_CACHE_SECONDS": 60,
     # How often the player saves the video position (seconds).
     "COURSE_PROGRESS_SAVE_SECONDS": 10,
 }

@@ -14,6 +14,7 @@ Who may do what:
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import BinaryIO
@@ -207,7 +208,22 @@ def catalog_query(actor: User, filters: CatalogFilter | None = None) -> sa.Selec
 
 
 def catalog_choices() -> dict:
-    """Values for the catalog's filter menus (trades, lecturers, enterprises)."""
+    """Values for the catalog's filter menus (trades, lecturers, organizations).
+
+    They change rarely and cost a scan that grows with the number of lecturers, so each
+    process keeps them for ``COURSE_MENU_CACHE_SECONDS`` (0 turns the cache off).
+    """
+    ttl = current_app.config.get("COURSE_MENU_CACHE_SECONDS", 0)
+    cache = current_app.extensions.setdefault("courses_menu_cache", {})
+    now = time.monotonic()
+    if ttl and cache.get("at") is not None and now - cache["at"] < ttl:
+        return cache["value"]
+    value = _catalog_choices()
+    cache.update(at=now, value=value)
+    return value
+
+
+def _catalog_choices() -> dict:
     trades = db.session.scalars(
         sa.select(Course.trade)
         .where(Course.status == CourseStatus.published, Course.trade.is_not(None))
@@ -215,17 +231,14 @@ def catalog_choices() -> dict:
         .order_by(Course.trade)
         .limit(200)
     ).all()
-    published = sa.select(Course.id).where(Course.status == CourseStatus.published)
     # Only people who lecture a published course, and organizations that own one.
     lecturers = db.session.execute(
         sa.select(User.id, User.name)
-        .where(
-            User.id.in_(
-                sa.select(course_lecturers.c.user_id).where(
-                    course_lecturers.c.course_id.in_(published.scalar_subquery())
-                )
-            )
-        )
+        .select_from(course_lecturers)
+        .join(Course, Course.id == course_lecturers.c.course_id)
+        .join(User, User.id == course_lecturers.c.user_id)
+        .where(Course.status == CourseStatus.published)
+        .group_by(User.id, User.name)
         .order_by(User.name)
         .limit(300)
     ).all()
@@ -239,7 +252,11 @@ def catalog_choices() -> dict:
         .order_by(Organization.path)
         .limit(300)
     ).all()
-    return {"trades": trades, "lecturers": lecturers, "organizations": organizations}
+    return {
+        "trades": list(trades),
+        "lecturers": [tuple(row) for row in lecturers],
+        "organizations": [tuple(row) for row in organizations],
+    }
 
 
 def upcoming_live(actor: User, limit: int = 5) -> list[Lecture]:
