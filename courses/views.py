@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup
+from werkzeug.exceptions import RequestedRangeNotSatisfiable
 
 from courses import services
 from courses.forms import AssignForm, CourseForm, LectureForm, QuestionForm
@@ -29,7 +30,7 @@ from lms.accounts import scope
 from lms.accounts.models import Organization, Role, User, UserRole
 from lms.core import storage
 from lms.core.pages import int_arg, paginate
-from lms.errors import DomainError, Invalid, NotFound
+from lms.errors import DomainError, Invalid, NotFound, error_response
 from lms.extensions import db
 from lms.timeutil import local_datetime, local_zone
 
@@ -245,14 +246,21 @@ def lecture_media(lecture_id: int):
     as_attachment = lecture.kind == LectureKind.file and request.args.get("download") == "1"
     if lecture.kind == LectureKind.file and access.enrollment is not None:
         services.save_progress(current_user, lecture_id, completed=True)
-    return send_file(
-        storage.path(lecture.file_key),
-        mimetype=lecture.file_type,
-        as_attachment=as_attachment,
-        download_name=lecture.file_name,
-        conditional=True,
-        max_age=0,
-    )
+    path = storage.path(lecture.file_key)
+    try:
+        return send_file(
+            path,
+            mimetype=lecture.file_type,
+            as_attachment=as_attachment,
+            download_name=lecture.file_name,
+            conditional=True,
+            max_age=0,
+        )
+    except RequestedRangeNotSatisfiable:
+        body, status = error_response(
+            416, "range_not_satisfiable", _("请求的播放位置超出了文件长度，请从头播放。")
+        )
+        return body, status, {"Content-Range": f"bytes */{path.stat().st_size}"}
 
 
 @bp.route("/lectures/<int:lecture_id>/quiz", methods=["POST"])

@@ -332,6 +332,8 @@ def test_uploaded_video_streams_with_ranges_and_past_the_end_is_416(client, auth
     assert part.data == MP4[100:200]
     past = client.get(url, headers={"Range": f"bytes={len(MP4) + 10}-"})
     assert past.status_code == 416
+    assert past.headers["Content-Range"] == f"bytes */{len(MP4)}"
+    assert "超出了文件长度" in past.get_data(as_text=True)
     # Someone not enrolled gets no bytes; the storage layout never shows in a URL.
     auth.logout()
     auth.login(UserFactory())
