@@ -19,6 +19,8 @@ DOMAIN_PACKAGES = [
     "lms.audit",
     "courses",
     "lms.training",
+    "lms.notifications",
+    "lms.certificates",
 ]
 
 

@@ -173,6 +173,40 @@ class EnrollmentFactory(BaseFactory):
     user = factory.SubFactory(UserFactory)
     course = factory.SubFactory(CourseFactory)
     status = EnrollmentStatus.enrolled
+# --- notifications ---
+from lms.notifications.models import Category, Notification  # noqa: E402
+
+
+class NotificationFactory(BaseFactory):
+    class Meta:
+        model = Notification
+
+    user = factory.SubFactory(UserFactory)
+    category = Category.system
+    title = factory.Sequence(lambda n: f"通知{n}")
+    body = "正文"
+    link = "/"
+
+
+# --- certificates ---
+from lms.certificates.models import Certificate, CertificateKind  # noqa: E402
+
+
+class CertificateFactory(BaseFactory):
+    class Meta:
+        model = Certificate
+
+    holder = factory.SubFactory(UserFactory)
+    kind = CertificateKind.course
+    subject_type = "course"
+    subject_id = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"课程{n}")
+    organization = factory.SelfAttribute("holder.organization")
+    issued_on = factory.LazyFunction(lambda: __import__("datetime").date(2026, 11, 1))
+    serial = factory.Sequence(lambda n: f"GJT{n:08d}")
+    code = factory.Sequence(lambda n: f"CODE{n:012d}")
+
+
 # --- training ---
 
 from datetime import timedelta  # noqa: E402
