@@ -674,6 +674,7 @@ def _announce_live(lecture: Lecture) -> None:
         starts_at=lecture.starts_at,
         title=lecture.title,
         user_ids=user_ids,
+        url=f"/courses/lectures/{lecture.id}",
     )
 
 
@@ -921,6 +922,8 @@ def enroll(
             course_id=course.id,
             due_at=due_at,
             assigned_by_id=actor.id,
+            title=course.title,
+            url=f"/courses/{course.id}",
         )
     return enrollment
 
@@ -975,7 +978,14 @@ def promote_waitlist(course_id: int) -> list[int]:
         _bump(course_id, waitlisted=-1)
         db.session.flush()
         promoted.append(waiting.user_id)
-        _send(course_seat_granted, user_id=waiting.user_id, course_id=course_id)
+        title = db.session.scalar(sa.select(Course.title).where(Course.id == course_id))
+        _send(
+            course_seat_granted,
+            user_id=waiting.user_id,
+            course_id=course_id,
+            title=title,
+            url=f"/courses/{course_id}",
+        )
     return promoted
 
 
@@ -1097,6 +1107,8 @@ def assign(
             course_id=course.id,
             due_at=due_at,
             assigned_by_id=actor.id,
+            title=course.title,
+            url=f"/courses/{course.id}",
         )
     audit.record(
         actor,
@@ -1284,6 +1296,8 @@ def refresh_enrollment(enrollment: Enrollment) -> bool:
         user_id=enrollment.user_id,
         course_id=enrollment.course_id,
         completed_at=now,
+        title=course.title,
+        url=f"/courses/{course.id}",
     )
     return True
 

@@ -39,7 +39,8 @@ def test_full_course_puts_people_on_the_waitlist_and_a_freed_seat_promotes_the_f
     with captured(course_seat_granted) as granted:
         services.withdraw(first, services.enrollment_for(first.id, world.course.id))
 
-    assert granted == [{"user_id": second.id, "course_id": world.course.id}]
+    assert [(g["user_id"], g["course_id"]) for g in granted] == [(second.id, world.course.id)]
+    assert granted[0]["title"] == "压力容器焊接实战"
     assert services.enrollment_for(second.id, world.course.id).status == EnrollmentStatus.enrolled
     assert services.enrollment_for(third.id, world.course.id).status == EnrollmentStatus.waitlisted
     db.session.refresh(world.course)
