@@ -18,6 +18,7 @@ DOMAIN_PACKAGES = [
     "lms.accounts",
     "lms.audit",
     "lms.mentorship",
+    "courses",
     "lms.training",
     "lms.notifications",
     "lms.certificates",

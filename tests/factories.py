@@ -189,6 +189,75 @@ class MentorLogFactory(BaseFactory):
     status = LogStatus.submitted
 
 
+# --- courses ---
+from courses.models import (  # noqa: E402
+    Course,
+    CourseStatus,
+    Enrollment,
+    EnrollmentStatus,
+    Lecture,
+    LectureKind,
+    Option,
+    Question,
+)
+from lms.db import utcnow  # noqa: E402
+
+
+class CourseFactory(BaseFactory):
+    class Meta:
+        model = Course
+
+    title = factory.Sequence(lambda n: f"课程{n}")
+    summary = "一门好课"
+    trade = "焊工"
+    organization = factory.SubFactory(EnterpriseFactory)
+    status = CourseStatus.published
+    published_at = factory.LazyFunction(utcnow)
+
+    @factory.post_generation
+    def lecturers(obj, create, extracted, **kwargs):
+        if extracted:
+            obj.lecturers = list(extracted)
+
+
+class LectureFactory(BaseFactory):
+    class Meta:
+        model = Lecture
+
+    course = factory.SubFactory(CourseFactory)
+    title = factory.Sequence(lambda n: f"第{n}讲")
+    kind = LectureKind.text
+    body = "正文"
+    position = factory.Sequence(lambda n: n + 1)
+
+
+class QuizFactory(LectureFactory):
+    kind = LectureKind.quiz
+    pass_mark = 60
+
+    @factory.post_generation
+    def questions(obj, create, extracted, **kwargs):
+        """``questions=[("题干", multiple, [("选项", correct), ...]), ...]``; default one."""
+        spec = extracted or [
+            ("焊接作业区多少米内不得有易燃物？", False, [("10 米", True), ("1 米", False)])
+        ]
+        for pos, (text, multiple, options) in enumerate(spec, start=1):
+            question = Question(text=text, multiple=multiple, position=pos)
+            question.options = [
+                Option(text=t, correct=c, position=i) for i, (t, c) in enumerate(options, start=1)
+            ]
+            obj.questions.append(question)
+        if create:
+            QuizFactory._meta.sqlalchemy_session.flush()
+
+
+class EnrollmentFactory(BaseFactory):
+    class Meta:
+        model = Enrollment
+
+    user = factory.SubFactory(UserFactory)
+    course = factory.SubFactory(CourseFactory)
+    status = EnrollmentStatus.enrolled
 # --- notifications ---
 from lms.notifications.models import Category, Notification  # noqa: E402
 

@@ -1,0 +1,284 @@
+"""Courses benchmark: catalog, course page, my learning and the progress save, against bare Flask.
+
+    python -m bench.courses [--scale 1] [--seconds 10] [--only-full]
+
+Data at scale s (s = 10 is the issue's size): 200·s courses of 10 lectures each, the
+foundation generator's 10,000·s workers, one enrollment per worker and a progress row
+for every lecture of it (100,000·s rows). Runs at ``scale`` and at 10 × ``scale`` on
+PostgreSQL (BENCH_DATABASE_URL) under gunicorn and prints one table; each row shows
+queries per request, which must not grow with the data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+
+import sqlalchemy as sa
+
+from bench import datagen
+from bench.harness import (
+    Endpoint,
+    Server,
+    bare_server,
+    fresh_database,
+    measure,
+    print_table,
+    with_ratios,
+)
+
+LECTURES_PER_COURSE = 10
+TOPICS = ["焊接", "安全用电", "钳工", "数控编程", "起重作业", "仪表校验", "管道安装", "设备点检"]
+
+
+def generate_courses(generated: datagen.Generated, courses: int, seed: int = 11) -> dict:
+    """Bulk-insert published courses, lectures, enrollments and progress rows."""
+    from courses.models import (
+        Course,
+        CourseStatus,
+        Enrollment,
+        EnrollmentStatus,
+        Lecture,
+        LectureKind,
+        course_lecturers,
+    )
+    from lms.db import utcnow
+    from lms.extensions import db
+
+    rng = random.Random(seed)
+    now = utcnow()
+    rows = [
+        {
+            "title": f"{rng.choice(TOPICS)}实战第{i + 1}讲堂",
+            "summary": f"劳模工匠讲{rng.choice(TOPICS)}：从入门到精通。",
+            "trade": rng.choice(datagen.TRADES),
+            "hours": 4.0,
+            "organization_id": rng.choice(generated.enterprise_ids),
+            "visibility": "everyone",
+            "status": CourseStatus.published,
+            "self_enroll": True,
+            "seats_taken": 0,
+            "waitlisted": 0,
+            "published_at": now,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for i in range(courses)
+    ]
+    course_ids = db.session.scalars(sa.insert(Course).returning(Course.id), rows).all()
+    db.session.execute(
+        sa.insert(course_lecturers),
+        [
+            {"course_id": cid, "user_id": generated.mentor_ids[i % len(generated.mentor_ids)]}
+            for i, cid in enumerate(course_ids)
+        ],
+    )
+    kinds = [LectureKind.video, LectureKind.text] * 4 + [LectureKind.file, LectureKind.quiz]
+    lecture_rows = [
+        {
+            "course_id": cid,
+            "position": p + 1,
+            "title": f"第{p + 1}讲",
+            "kind": kinds[p],
+            "required": True,
+            "body": "正文",
+            "video_url": "https://media.example.org/v.mp4" if kinds[p] == "video" else None,
+            "duration_seconds": 600 if kinds[p] == "video" else None,
+            "pass_mark": 60,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for cid in course_ids
+        for p in range(LECTURES_PER_COURSE)
+    ]
+    for start in range(0, len(lecture_rows), 10000):
+        db.session.execute(sa.insert(Lecture), lecture_rows[start : start + 10000])
+    enrollment_rows = [
+        {
+            "user_id": uid,
+            "course_id": course_ids[i % len(course_ids)],
+            "status": EnrollmentStatus.enrolled,
+            "created_at": now,
+            "seated_at": now,
+            "progress_percent": 50,
+            "class_attended": False,
+        }
+        for i, uid in enumerate(generated.worker_ids)
+    ]
+    # The benchmark's learner takes 20 courses, so "my learning" has a full page.
+    learner = generated.worker_ids[0]
+    enrollment_rows += [
+        {**enrollment_rows[0], "course_id": cid, "user_id": learner} for cid in course_ids[1:20]
+    ]
+    for start in range(0, len(enrollment_rows), 20000):
+        db.session.execute(sa.insert(Enrollment), enrollment_rows[start : start + 20000])
+    db.session.execute(
+        sa.text(
+            "UPDATE courses SET seats_taken = e.n FROM (SELECT course_id, count(*) AS n "
+            "FROM enrollments GROUP BY course_id) e WHERE e.course_id = courses.id"
+        )
+    )
+    # One progress row per lecture of every enrollment; half of them completed.
+    db.session.execute(
+        sa.text(
+            "INSERT INTO lecture_progress (enrollment_id, lecture_id, position_seconds, "
+            "completed, completed_at, updated_at) "
+            "SELECT e.id, l.id, 120, l.position <= 5, CASE WHEN l.position <= 5 THEN now() END, "
+            "now() FROM enrollments e JOIN lectures l ON l.course_id = e.course_id"
+        )
+    )
+    db.session.commit()
+    db.session.execute(sa.text("ANALYZE"))
+    course_id = course_ids[0]
+    video_id = db.session.scalar(
+        sa.select(Lecture.id)
+        .where(Lecture.course_id == course_id, Lecture.kind == LectureKind.video)
+        .order_by(Lecture.position)
+        .limit(1)
+    )
+    counts = {
+        name: db.session.scalar(sa.text(f"SELECT count(*) FROM {name}"))
+        for name in ("courses", "lectures", "users", "enrollments", "lecture_progress")
+    }
+    return {"course_id": course_id, "video_id": video_id, "learner": learner, "counts": counts}
+
+
+def _cookies(headers: list[tuple[str, str]], jar: dict) -> dict:
+    for key, value in headers:
+        if key.lower() == "set-cookie":
+            name, _sep, rest = value.partition("=")
+            jar[name] = rest.split(";", 1)[0]
+    return jar
+
+
+def browser_session(server: Server, login: str, password: str) -> dict:
+    """Headers of a signed-in browser: session cookie and CSRF token, as the player sends."""
+    import http.client
+    import re
+    from urllib.parse import urlencode
+
+    jar: dict = {}
+
+    def call(method, path, body=None, headers=None):
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        cookie = "; ".join(f"{k}={v}" for k, v in jar.items())
+        conn.request(method, path, body=body, headers={**(headers or {}), "Cookie": cookie})
+        response = conn.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        _cookies(response.getheaders(), jar)
+        conn.close()
+        return response.status, text
+
+    _status, page = call("GET", "/login")
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    status, _text = call(
+        "POST",
+        "/login",
+        urlencode({"login": login, "password": password, "csrf_token": token}),
+        {"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    if status != 302:
+        raise RuntimeError(f"sign-in failed: HTTP {status}")
+    _status, page = call("GET", "/courses/mine")
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    cookie = "; ".join(f"{k}={v}" for k, v in jar.items())
+    return {"Cookie": cookie, "X-CSRFToken": csrf}
+
+
+def prepare(scale: int) -> tuple[str, dict]:
+    from lms import create_app
+    from lms.accounts.models import User
+    from lms.extensions import db
+
+    url = fresh_database(f"lms_bench_courses_{scale}")
+    app = create_app("production", {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+    with app.app_context():
+        started = time.monotonic()
+        generated = datagen.generate(scale * 10)
+        info = generate_courses(generated, courses=200 * scale)
+        info["token"] = datagen.api_token_for(info["learner"])
+        info["login"] = db.session.get(User, info["learner"]).employee_no
+        info["seconds"] = round(time.monotonic() - started)
+        db.engine.dispose()
+    return url, info
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", type=int, default=1)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--only-full", action="store_true", help="run only at 10 × scale")
+    args = parser.parse_args()
+
+    rows = []
+    with bare_server() as bare:
+        bare_row = measure(bare, Endpoint("bare Flask GET /bare", "/bare"), args.seconds)
+        bare_put = measure(
+            bare, Endpoint("bare Flask PUT /bare", "/bare", "PUT", body="{}"), args.seconds
+        )
+    scales = [args.scale * 10] if args.only_full else [args.scale, args.scale * 10]
+    for scale in scales:
+        url, info = prepare(scale)
+        counts = info["counts"]
+        print(f"scale {scale}: {json.dumps(counts)} generated in {info['seconds']} s", flush=True)
+        label = f"{counts['lecture_progress'] // 1000:,}k prog"
+        with Server({"DATABASE_URL": url}) as app:
+            # Pages and the player's save use the browser's session cookie (and CSRF token).
+            auth = browser_session(app, info["login"], datagen.BENCH_PASSWORD)
+            for endpoint in (
+                Endpoint("GET /courses/ (catalog)", "/courses/", headers=auth),
+                Endpoint(
+                    "GET /courses/?q=焊接 (search)", "/courses/?q=%E7%84%8A%E6%8E%A5", headers=auth
+                ),
+                Endpoint(
+                    "GET /courses/<id> (course page)", f"/courses/{info['course_id']}", headers=auth
+                ),
+                Endpoint("GET /courses/mine (my learning)", "/courses/mine", headers=auth),
+            ):
+                row = measure(app, endpoint, args.seconds, scale=label)
+                row.ratio_to = bare_row
+                rows.append(row)
+            put = measure(
+                app,
+                Endpoint(
+                    "PUT /api/v1/lectures/<id>/progress",
+                    f"/api/v1/lectures/{info['video_id']}/progress",
+                    "PUT",
+                    headers=auth,
+                    body=json.dumps({"position_seconds": 42}),
+                ),
+                args.seconds,
+                scale=label,
+            )
+            put.ratio_to = bare_put
+            rows.append(put)
+            token = measure(
+                app,
+                Endpoint(
+                    "PUT …/progress (API token)",
+                    f"/api/v1/lectures/{info['video_id']}/progress",
+                    "PUT",
+                    headers={"Authorization": f"Bearer {info['token']}"},
+                    body=json.dumps({"position_seconds": 43}),
+                ),
+                args.seconds,
+                scale=label,
+            )
+            token.ratio_to = bare_put
+            rows.append(token)
+    for row in rows:
+        base = row.ratio_to
+        row.ratio = row.requests_per_s / base.requests_per_s if base.requests_per_s else None
+    bare_row.scale = bare_put.scale = "—"
+    with_ratios([bare_row, bare_put], bare_row)
+    bare_put.ratio = 1.0
+    print_table(
+        [bare_row, bare_put, *rows],
+        title="Courses: throughput as a ratio to bare Flask (gunicorn 2 workers; PUT vs bare PUT)",
+    )
+
+
+if __name__ == "__main__":
+    main()
