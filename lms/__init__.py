@@ -17,9 +17,9 @@ DOMAIN_PACKAGES = [
     "lms.core",
     "lms.accounts",
     "lms.audit",
-    "lms.mentorship",
     "courses",
     "lms.training",
+    "lms.mentorship",
     "lms.notifications",
     "lms.certificates",
 ]

@@ -258,6 +258,8 @@ class EnrollmentFactory(BaseFactory):
     user = factory.SubFactory(UserFactory)
     course = factory.SubFactory(CourseFactory)
     status = EnrollmentStatus.enrolled
+
+
 # --- notifications ---
 from lms.notifications.models import Category, Notification  # noqa: E402
 

@@ -73,9 +73,10 @@ class TrainingClass(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(120))
     description: Mapped[str] = mapped_column(sa.Text, default="")
-    # The course this class belongs to, if any. A plain id for now: the courses package
-    # is built in parallel; the foreign key comes when both are merged.
-    course_id: Mapped[int | None] = mapped_column(index=True)
+    # The course this class belongs to, if any.
+    course_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("courses.id", ondelete="SET NULL"), index=True
+    )
     organization_id: Mapped[int] = mapped_column(
         sa.ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
     )

@@ -1,7 +1,7 @@
 """Training: classes, sessions, rosters, attendance, excuses, warnings, calendar tokens.
 
 Revision ID: 0003_training
-Revises: 0001_foundation
+Revises: 0002_courses
 Create Date: 2026-11-26 13:39:13.397499
 
 """
@@ -13,7 +13,7 @@ import lms.db
 
 # revision identifiers, used by Alembic.
 revision = '0003_training'
-down_revision = '0001_foundation'
+down_revision = '0002_courses'
 branch_labels = None
 depends_on = None
 
@@ -54,6 +54,7 @@ def upgrade():
     sa.CheckConstraint('capacity IS NULL OR capacity > 0', name=op.f('ck_training_classes_capacity_positive')),
     sa.CheckConstraint('completion_rate >= 0 AND completion_rate <= 1', name=op.f('ck_training_classes_completion_rate_range')),
     sa.CheckConstraint('low_attendance_rate >= 0 AND low_attendance_rate <= 1', name=op.f('ck_training_classes_low_rate_range')),
+    sa.ForeignKeyConstraint(['course_id'], ['courses.id'], name=op.f('fk_training_classes_course_id_courses'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['officer_id'], ['users.id'], name=op.f('fk_training_classes_officer_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_training_classes_organization_id_organizations'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_training_classes')),

@@ -1,7 +1,7 @@
 """Mentorship: programmes, mentor capacity, pairings and their history, goals, mentoring logs, attachments.
 
 Revision ID: 0004_mentorship
-Revises: 0005_notifications
+Revises: 0003_training
 Create Date: 2026-11-26 14:23:08.964291
 
 """
@@ -13,7 +13,7 @@ import lms.db
 
 # revision identifiers, used by Alembic.
 revision = '0004_mentorship'
-down_revision = '0005_notifications'
+down_revision = '0003_training'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Notifications, reminders, mail outbox and certificates
 
 Revision ID: 0005_notifications
-Revises: 0003_training
+Revises: 0004_mentorship
 Create Date: 2026-11-26 13:32:02.398106
 
 """
@@ -13,7 +13,7 @@ import lms.db
 
 # revision identifiers, used by Alembic.
 revision = '0005_notifications'
-down_revision = '0003_training'
+down_revision = '0004_mentorship'
 branch_labels = None
 depends_on = None
 
