@@ -12,7 +12,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.accounts.labels import HONOR_KIND_LABELS, HONOR_LEVEL_LABELS, ROLE_LABELS, SKILL_LABELS
@@ -50,7 +50,11 @@ class ProfileForm(FlaskForm):
     )
     email = StringField(
         _l("邮箱（用于接收提醒）"),
-        validators=[Optional(), Email(_l("邮箱格式不正确。")), Length(max=254)],
+        validators=[
+            Optional(),
+            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("邮箱格式不正确。")),
+            Length(max=254),
+        ],
     )
     bio = TextAreaField(_l("个人简介"), validators=[Optional(), Length(max=2000)])
 

@@ -173,3 +173,15 @@ def test_officer_adds_a_workshop_under_their_enterprise(client, auth):
     foreign = client.post("/organizations/new", data={"parent_id": theirs.id, "name": "越权车间"})
     assert foreign.status_code in (200, 404)  # not a choice in the form: refused
     assert "越权车间" not in client.get("/organizations").get_data(as_text=True)
+
+
+def test_a_worker_updates_contact_details_and_a_bad_email_is_explained(client, auth):
+    worker = UserFactory()
+    auth.login(worker)
+    bad = client.post("/me", data={"mobile": "13811112222", "email": "not-an-email", "bio": ""})
+    assert "邮箱格式不正确" in bad.get_data(as_text=True)
+    good = client.post(
+        "/me", data={"mobile": "13811112222", "email": "w@example.cn", "bio": "焊工"}
+    )
+    assert good.status_code == 302
+    assert db.session.get(User, worker.id).email == "w@example.cn"
