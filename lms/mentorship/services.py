@@ -32,10 +32,10 @@ from lms.accounts.models import (
     UserRole,
 )
 from lms.audit import services as audit
+from lms.core import storage
 from lms.db import is_postgres, utcnow
 from lms.errors import Conflict, Forbidden, Invalid, NotFound
 from lms.extensions import db
-from lms.mentorship import storage
 from lms.mentorship.labels import STATUS_LABELS, label
 from lms.mentorship.models import (
     OPEN_STATUSES,
@@ -931,8 +931,7 @@ def create_log(
     written = []
     try:
         for f in files:
-            extension = f.filename.rsplit(".", 1)[-1] if "." in f.filename else ""
-            name = storage.save(f.data, extension)
+            name = storage.save(f.data)
             written.append(name)
             db.session.add(
                 LogAttachment(

@@ -11,11 +11,12 @@ from flask_login import current_user, login_required
 
 from lms.accounts import scope
 from lms.accounts.models import Role
+from lms.core import storage
 from lms.core.pages import int_arg, paginate
 from lms.core.tabular import xlsx_bytes
 from lms.errors import Conflict, DomainError, Forbidden, Invalid
 from lms.extensions import db
-from lms.mentorship import services, storage
+from lms.mentorship import services
 from lms.mentorship.forms import (
     AssessmentForm,
     DisputeForm,
@@ -376,7 +377,7 @@ def _redirect_next(response):
 def attachment(attachment_id: int):
     item = services.get_attachment(current_user, attachment_id)
     return send_file(
-        storage.path_for(item.stored_name),
+        storage.path(item.stored_name),
         mimetype=item.content_type,
         download_name=item.filename,
         as_attachment=not item.content_type.startswith("image/"),

@@ -109,13 +109,13 @@ def test_the_same_form_sent_twice_makes_one_log(ctx):
 
 
 def test_attachments_are_stored_under_opaque_names(ctx, app):
-    from pathlib import Path
+    from lms.core import storage
 
     photo = services.Upload("现场.jpg", "image/jpeg", b"\xff\xd8jpegdata")
     entry = log(ctx, files=[photo])
     stored = entry.attachments[0]
     assert stored.filename == "现场.jpg" and "现场" not in stored.stored_name
-    assert (Path(app.config["STORAGE_DIR"]) / "mentorship" / stored.stored_name).read_bytes()
+    assert storage.path(stored.stored_name).read_bytes() == b"\xff\xd8jpegdata"
     with pytest.raises(Invalid):
         log(ctx, files=[services.Upload("run.exe", "application/x-msdownload", b"MZ")])
 
