@@ -114,14 +114,20 @@ def roles_in(actor: User, mentorship: Mentorship) -> set[str]:
     return roles
 
 
-def get_mentorship(actor: User, mentorship_id: int, *, lock: bool = False) -> Mentorship:
-    """A pairing the actor may see; with ``lock``, its row is locked until commit (PostgreSQL)."""
-    stmt = sa.select(Mentorship).where(Mentorship.id == mentorship_id)
+def _load(model, row_id: int, lock: bool):
+    """One row by id; with ``lock``, fresh from the database and locked until commit
+    (PostgreSQL — SQLite serialises writers anyway)."""
+    stmt = sa.select(model).where(model.id == row_id)
     if lock:
         stmt = stmt.execution_options(populate_existing=True)
         if is_postgres(db.session):
-            stmt = stmt.with_for_update(of=Mentorship)
-    mentorship = db.session.scalar(stmt)
+            stmt = stmt.with_for_update(of=model)
+    return db.session.scalar(stmt)
+
+
+def get_mentorship(actor: User, mentorship_id: int, *, lock: bool = False) -> Mentorship:
+    """A pairing the actor may see; with ``lock``, its row is locked until commit (PostgreSQL)."""
+    mentorship = _load(Mentorship, mentorship_id, lock)
     if mentorship is None or not roles_in(actor, mentorship):
         raise NotFound()
     return mentorship
@@ -961,12 +967,7 @@ def create_log(
 
 
 def get_log(actor: User, log_id: int, *, lock: bool = False) -> MentorLog:
-    stmt = sa.select(MentorLog).where(MentorLog.id == log_id)
-    if lock:
-        stmt = stmt.execution_options(populate_existing=True)
-        if is_postgres(db.session):
-            stmt = stmt.with_for_update(of=MentorLog)
-    log = db.session.scalar(stmt)
+    log = _load(MentorLog, log_id, lock)
     if log is None or not roles_in(actor, log.mentorship):
         raise NotFound()
     return log
