@@ -30,6 +30,12 @@ class NotFound(DomainError):
     default_message = _l("找不到您要的内容，它可能已被删除，或您没有查看权限。")
 
 
+class Unauthorized(DomainError):
+    status = 401
+    code = "unauthorized"
+    default_message = _l("请先登录。")
+
+
 class Forbidden(DomainError):
     status = 403
     code = "forbidden"

@@ -10,15 +10,10 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from lms.errors import DomainError
+from lms.errors import Unauthorized
 from lms.extensions import csrf, db
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-
-
-class Unauthorized(DomainError):
-    status = 401
-    code = "unauthorized"
 
 
 def api_blueprint(name: str, import_name: str, description: str, public: bool = False) -> Blueprint:

@@ -498,21 +498,15 @@ def create_pairing(
     _check_dates(start_date, planned_end)
     if agreement is not None and len(agreement) > 4000:
         raise Invalid(errors={"agreement": [_("协议内容不能超过 4000 字。")]})
-    profile = _lock_mentor(mentor.id)
-    _check_capacity(mentor, profile)
-    mentorship = Mentorship(
-        mentor=mentor,
-        apprentice=apprentice,
-        programme=programme,
-        programme_key=programme.id if programme else 0,
-        organization_id=apprentice.organization_id,
-        status=S.proposed,
-        start_date=start_date,
-        planned_end=planned_end,
+    mentorship = _propose(
+        mentor,
+        apprentice,
+        programme,
+        start_date,
+        planned_end,
         agreement=(agreement or "").strip() or default_agreement(mentor, apprentice),
         created_by_id=actor.id,
     )
-    _insert_pairing(mentorship, apprentice)
     _record(mentorship, actor, None, S.proposed, _("培训专员结对"))
     for goal in goals or []:
         _add_goal(mentorship, **goal)
@@ -528,6 +522,32 @@ def create_pairing(
     db.session.flush()
     _announce_proposed(mentorship)
     db.session.commit()
+    return mentorship
+
+
+def _propose(
+    mentor: User,
+    apprentice: User,
+    programme: Programme | None,
+    start_date: date,
+    planned_end: date,
+    **fields,
+) -> Mentorship:
+    """A new proposed pairing, within the mentor's capacity (their row locked until commit)."""
+    profile = _lock_mentor(mentor.id)
+    _check_capacity(mentor, profile)
+    mentorship = Mentorship(
+        mentor=mentor,
+        apprentice=apprentice,
+        programme=programme,
+        programme_key=programme.id if programme else 0,
+        organization_id=apprentice.organization_id,
+        status=S.proposed,
+        start_date=start_date,
+        planned_end=planned_end,
+        **fields,
+    )
+    _insert_pairing(mentorship, apprentice)
     return mentorship
 
 
@@ -549,24 +569,17 @@ def request_mentor(
     start_date = start_date or local_today()
     planned_end = planned_end or start_date + timedelta(days=365)
     _check_dates(start_date, planned_end)
-    profile = _lock_mentor(mentor.id)
-    _check_capacity(mentor, profile)
-    now = utcnow()
-    mentorship = Mentorship(
-        mentor=mentor,
-        apprentice=apprentice,
-        programme=programme,
-        programme_key=programme.id if programme else 0,
-        organization_id=apprentice.organization_id,
-        status=S.proposed,
-        requested_by_apprentice=True,
-        start_date=start_date,
-        planned_end=planned_end,
+    mentorship = _propose(
+        mentor,
+        apprentice,
+        programme,
+        start_date,
+        planned_end,
         agreement=default_agreement(mentor, apprentice),
-        apprentice_signed_at=now,
+        requested_by_apprentice=True,
+        apprentice_signed_at=utcnow(),
         created_by_id=apprentice.id,
     )
-    _insert_pairing(mentorship, apprentice)
     _record(mentorship, apprentice, None, S.proposed, note or _("徒弟申请拜师"))
     db.session.flush()
     _announce_proposed(mentorship)
