@@ -59,6 +59,12 @@ class Config:
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536
 
+    # Cache of rendered fragments (course catalog): Redis when REDIS_URL is set, else
+    # per process. CACHE_KEY_PREFIX keeps several deployments on one Redis apart.
+    CACHE_TYPE = "SimpleCache"
+    CACHE_DEFAULT_TIMEOUT = 300
+    CACHE_KEY_PREFIX = "lms:cache:"
+
     # Forms
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024

@@ -30,6 +30,8 @@ from bench.harness import (
 )
 
 LECTURES_PER_COURSE = 10
+# The player's save: a new position each time, as a learner watching sends it.
+POSITION = '{"position_seconds": {n}}'
 TOPICS = ["焊接", "安全用电", "钳工", "数控编程", "起重作业", "仪表校验", "管道安装", "设备点检"]
 
 
@@ -216,7 +218,9 @@ def main() -> None:
     with bare_server() as bare:
         bare_row = measure(bare, Endpoint("bare Flask GET /bare", "/bare"), args.seconds)
         bare_put = measure(
-            bare, Endpoint("bare Flask PUT /bare", "/bare", "PUT", body="{}"), args.seconds
+            bare,
+            Endpoint("bare Flask PUT /bare", "/bare", "PUT", body_template=POSITION),
+            args.seconds,
         )
     scales = [args.scale * 10] if args.only_full else [args.scale, args.scale * 10]
     for scale in scales:
@@ -247,7 +251,7 @@ def main() -> None:
                     f"/api/v1/lectures/{info['video_id']}/progress",
                     "PUT",
                     headers=auth,
-                    body=json.dumps({"position_seconds": 42}),
+                    body_template=POSITION,
                 ),
                 args.seconds,
                 scale=label,
@@ -261,7 +265,7 @@ def main() -> None:
                     f"/api/v1/lectures/{info['video_id']}/progress",
                     "PUT",
                     headers={"Authorization": f"Bearer {info['token']}"},
-                    body=json.dumps({"position_seconds": 43}),
+                    body_template=POSITION,
                 ),
                 args.seconds,
                 scale=label,

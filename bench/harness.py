@@ -23,6 +23,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -102,6 +103,9 @@ def bare_server(workers: int = 2, threads: int = 1) -> Server:
     return Server(target="bench.bare_app:app", workers=workers, threads=threads)
 
 
+BODY_NUMBERS = 500
+
+
 @dataclass
 class Endpoint:
     name: str
@@ -109,6 +113,15 @@ class Endpoint:
     method: str = "GET"
     headers: dict = field(default_factory=dict)
     body: str | None = None  # JSON text for PUT/POST
+    # When set, each request's body is this text with "{n}" replaced by a running number
+    # below BODY_NUMBERS, so that writes really write (saving an unchanged value may cost
+    # nothing).
+    body_template: str | None = None
+
+    def body_for(self, n: int) -> str | None:
+        if self.body_template is None:
+            return self.body
+        return self.body_template.replace("{n}", str(n % BODY_NUMBERS))
 
 
 @dataclass
@@ -128,7 +141,12 @@ def request_once(server: Server, endpoint: Endpoint) -> tuple[int, dict, bytes]:
     headers = dict(endpoint.headers)
     if endpoint.body is not None:
         headers.setdefault("Content-Type", "application/json")
-    conn.request(endpoint.method, endpoint.path, body=endpoint.body, headers=headers)
+    conn.request(
+        endpoint.method,
+        endpoint.path,
+        body=endpoint.body_for(random.randrange(BODY_NUMBERS)),
+        headers=headers,
+    )
     response = conn.getresponse()
     body = response.read()
     conn.close()
@@ -163,11 +181,24 @@ def measure(
 def _wrk(server: Server, endpoint: Endpoint, seconds: int, connections: int) -> Result:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(f"wrk.method = {json.dumps(endpoint.method)}\n")
+        if endpoint.body is not None or endpoint.body_template is not None:
+            script.write('wrk.headers["Content-Type"] = "application/json"\n')
         if endpoint.body is not None:
             script.write(f"wrk.body = {json.dumps(endpoint.body)}\n")
-            script.write('wrk.headers["Content-Type"] = "application/json"\n')
         for key, value in endpoint.headers.items():
             script.write(f"wrk.headers[{json.dumps(key)}] = {json.dumps(value)}\n")
+        if endpoint.body_template is not None:
+            head, _sep, tail = endpoint.body_template.partition("{n}")
+            # A different number for each request a connection sends.
+            script.write(
+                f"counter = math.random(0, {BODY_NUMBERS})\n"
+                "request = function()\n"
+                "  counter = counter + 1\n"
+                f"  return wrk.format(nil, nil, nil, {json.dumps(head)} .. (counter % {BODY_NUMBERS})"
+                f" .. "
+                f"{json.dumps(tail)})\n"
+                "end\n"
+            )
         script.write(
             "done = function(summary, latency, requests)\n"
             '  io.write(string.format(\'JSON {"rps": %f, "p50": %f, "p99": %f, '
@@ -207,14 +238,19 @@ def _python_load(server: Server, endpoint: Endpoint, seconds: int, connections: 
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds
 
+    headers = dict(endpoint.headers)
+    if endpoint.body is not None or endpoint.body_template is not None:
+        headers.setdefault("Content-Type", "application/json")
+
     def client():
         nonlocal errors
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-        local, local_errors = [], 0
+        local, local_errors, sent = [], 0, random.randrange(100000)
         while time.monotonic() < stop_at:
             start = time.perf_counter()
+            sent += 1
             conn.request(
-                endpoint.method, endpoint.path, body=endpoint.body, headers=endpoint.headers
+                endpoint.method, endpoint.path, body=endpoint.body_for(sent), headers=headers
             )
             response = conn.getresponse()
             response.read()

@@ -24,8 +24,10 @@ DEFAULTS = {
         "png": "image/png",
         "webp": "image/webp",
     },
-    # The catalog's filter menus (trades, lecturers, organizations) are kept this long.
-    "COURSE_MENU_CACHE_SECONDS": 60,
+    # The catalog as rendered for one audience and one set of filters is kept this long
+    # (0: not cached). Editing, publishing or archiving any course renews it at once; only
+    # the "n learning" counts and the live-lecture list may lag by up to this long.
+    "COURSE_CATALOG_CACHE_SECONDS": 60,
     # How often the player saves the video position (seconds).
     "COURSE_PROGRESS_SAVE_SECONDS": 10,
 }

@@ -13,8 +13,9 @@ Who may do what:
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
-import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import BinaryIO
@@ -23,7 +24,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, joinedload, lazyload, selectinload
+from sqlalchemy.orm import Session, contains_eager, joinedload, lazyload, selectinload
 
 from courses.models import (
     Course,
@@ -47,7 +48,7 @@ from lms.audit import services as audit
 from lms.core import storage
 from lms.db import after_commit, enqueue_after_commit, is_postgres, utcnow
 from lms.errors import Conflict, Forbidden, Invalid, NotFound
-from lms.extensions import db
+from lms.extensions import cache, db
 from lms.signals import (
     course_assigned,
     course_completed,
@@ -207,19 +208,75 @@ def catalog_query(actor: User, filters: CatalogFilter | None = None) -> sa.Selec
     return stmt
 
 
+# --- catalog cache --------------------------------------------------------------------------
+#
+# The catalog is the most visited page and the same for everyone in one organization, so
+# its body is rendered once per audience and filters and kept in the shared cache. Any
+# committed change to a course or lecture moves the catalog to a new generation, which
+# retires every cached copy at once.
+
+CATALOG_GENERATION_KEY = "courses:catalog-generation"
+
+
+def catalog_generation() -> int:
+    return int(cache.get(CATALOG_GENERATION_KEY) or 0)
+
+
+def _renew_catalog() -> None:
+    # Atomic on Redis, so two processes renewing at once both move the generation on.
+    cache.cache.inc(CATALOG_GENERATION_KEY)
+
+
+@sa.event.listens_for(Session, "after_flush")
+def _watch_catalog(session: Session, flush_context) -> None:
+    if session.info.get("catalog_renewal"):
+        return
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Course | Lecture) and (
+            obj in session.new or obj in session.deleted or session.is_modified(obj)
+        ):
+            session.info["catalog_renewal"] = True
+            after_commit(session, _renewal_done, session)
+            return
+
+
+def _renewal_done(session: Session) -> None:
+    session.info.pop("catalog_renewal", None)
+    if current_app:
+        _renew_catalog()
+
+
+@sa.event.listens_for(Session, "after_soft_rollback")
+def _forget_catalog_renewal(session: Session, previous_transaction) -> None:
+    if not session.in_transaction():
+        session.info.pop("catalog_renewal", None)
+
+
+def catalog_audience(actor: User) -> str:
+    """People with the same audience see the same catalog (see ``visible_condition``)."""
+    if scope.is_admin(actor):
+        return "all"
+    return "/".join(str(i) for i in _ancestor_ids(actor.organization))
+
+
+def catalog_cache_key(actor: User, query_args: list[tuple[str, str]], locale: str) -> str:
+    """The cached body depends on the audience, the language and the query string only."""
+    parts = [catalog_generation(), catalog_audience(actor), locale, sorted(query_args)]
+    digest = hashlib.sha1(json.dumps(parts, default=str).encode()).hexdigest()
+    return f"courses:catalog:{digest}"
+
+
 def catalog_choices() -> dict:
     """Values for the catalog's filter menus (trades, lecturers, organizations).
 
-    They change rarely and cost a scan that grows with the number of lecturers, so each
-    process keeps them for ``COURSE_MENU_CACHE_SECONDS`` (0 turns the cache off).
+    They change rarely and cost a scan that grows with the number of lecturers, so they
+    are cached with the catalog (same generation, same lifetime).
     """
-    ttl = current_app.config.get("COURSE_MENU_CACHE_SECONDS", 0)
-    cache = current_app.extensions.setdefault("courses_menu_cache", {})
-    now = time.monotonic()
-    if ttl and cache.get("at") is not None and now - cache["at"] < ttl:
-        return cache["value"]
-    value = _catalog_choices()
-    cache.update(at=now, value=value)
+    key = f"courses:catalog-menus:{catalog_generation()}"
+    value = cache.get(key)
+    if value is None:
+        value = _catalog_choices()
+        cache.set(key, value, timeout=current_app.config["COURSE_CATALOG_CACHE_SECONDS"] or 1)
     return value
 
 
@@ -1135,17 +1192,24 @@ class LectureAccess:
     lecture: Lecture
     course: Course
     enrollment: Enrollment | None  # None: a lecturer or officer previewing
+    progress: LectureProgress | None = None  # loaded only when asked for
 
     @property
     def preview(self) -> bool:
         return self.enrollment is None
 
 
-def open_lecture(actor: User, lecture_id: int) -> LectureAccess:
-    """A lecture the actor may study (seated learner) or preview (editor / manager)."""
-    # One round trip: the lecture, its course and the actor's enrollment in it.
-    row = db.session.execute(
-        sa.select(Lecture, Enrollment)
+def open_lecture(actor: User, lecture_id: int, *, with_progress: bool = False) -> LectureAccess:
+    """A lecture the actor may study (seated learner) or preview (editor / manager).
+
+    One round trip: the lecture, its course, the actor's enrollment in it and, with
+    ``with_progress``, the learner's progress row for the lecture.
+    """
+    columns: list = [Lecture, Enrollment]
+    if with_progress:
+        columns.append(LectureProgress)
+    stmt = (
+        sa.select(*columns)
         .join(Lecture.course)
         .outerjoin(
             Enrollment,
@@ -1153,13 +1217,22 @@ def open_lecture(actor: User, lecture_id: int) -> LectureAccess:
         )
         .where(Lecture.id == lecture_id)
         .options(contains_eager(Lecture.course))
-    ).first()
+    )
+    if with_progress:
+        stmt = stmt.outerjoin(
+            LectureProgress,
+            sa.and_(
+                LectureProgress.enrollment_id == Enrollment.id,
+                LectureProgress.lecture_id == Lecture.id,
+            ),
+        )
+    row = db.session.execute(stmt).first()
     if row is None:
         raise NotFound()
-    lecture, enrollment = row
+    lecture, enrollment = row[0], row[1]
     course = lecture.course
     if enrollment is not None and enrollment.status in SEATED:
-        return LectureAccess(lecture, course, enrollment)
+        return LectureAccess(lecture, course, enrollment, row[2] if with_progress else None)
     if can_edit(actor, course):
         return LectureAccess(lecture, course, None)
     if course.status == CourseStatus.published and is_visible_to(actor, course):
@@ -1178,15 +1251,7 @@ def progress_map(enrollment: Enrollment | None) -> dict[int, LectureProgress]:
     return {row.lecture_id: row for row in rows}
 
 
-def _progress_row(enrollment: Enrollment, lecture: Lecture) -> LectureProgress:
-    row = db.session.scalar(
-        sa.select(LectureProgress).where(
-            LectureProgress.enrollment_id == enrollment.id,
-            LectureProgress.lecture_id == lecture.id,
-        )
-    )
-    if row is not None:
-        return row
+def _new_progress_row(enrollment: Enrollment, lecture: Lecture) -> LectureProgress:
     row = LectureProgress(enrollment_id=enrollment.id, lecture_id=lecture.id)
     try:
         with db.session.begin_nested():
@@ -1202,6 +1267,16 @@ def _progress_row(enrollment: Enrollment, lecture: Lecture) -> LectureProgress:
     return row
 
 
+def _progress_row(enrollment: Enrollment, lecture: Lecture) -> LectureProgress:
+    row = db.session.scalar(
+        sa.select(LectureProgress).where(
+            LectureProgress.enrollment_id == enrollment.id,
+            LectureProgress.lecture_id == lecture.id,
+        )
+    )
+    return row if row is not None else _new_progress_row(enrollment, lecture)
+
+
 def _touch(enrollment: Enrollment, lecture: Lecture) -> None:
     """Remember where the learner is; written at most once a minute per lecture."""
     now = utcnow()
@@ -1214,6 +1289,13 @@ def _touch(enrollment: Enrollment, lecture: Lecture) -> None:
         enrollment.last_active_at = now
 
 
+@dataclass(frozen=True)
+class SavedProgress:
+    lecture_id: int
+    position_seconds: int
+    completed: bool
+
+
 def save_progress(
     actor: User,
     lecture_id: int,
@@ -1221,19 +1303,25 @@ def save_progress(
     position_seconds: int | None = None,
     completed: bool = False,
     duration_seconds: int | None = None,
-) -> LectureProgress | None:
+) -> SavedProgress | None:
     """Record where a learner is in a lecture; ``completed`` marks it read/watched.
 
     A video counts as watched at 90% of its length. Quizzes complete only by passing.
     Previews by lecturers record nothing and return None.
+
+    The player calls this every few seconds for every learner watching, so the usual
+    case — a new position — costs one read (lecture, seat and progress row together) and
+    one write. Position-only saves on PostgreSQL commit without waiting for the disk
+    flush: a database crash can lose the last fraction of a second of positions, never a
+    completion (those commit normally).
     """
-    access = open_lecture(actor, lecture_id)
+    access = open_lecture(actor, lecture_id, with_progress=True)
     if access.preview:
         return None
     lecture, enrollment = access.lecture, access.enrollment
     if completed and lecture.kind == LectureKind.quiz:
         raise Invalid(errors={"completed": [_("测验需要答题及格才算完成。")]})
-    row = _progress_row(enrollment, lecture)
+    row = access.progress or _new_progress_row(enrollment, lecture)
     if position_seconds is not None:
         row.position_seconds = max(0, int(position_seconds))
         length = lecture.duration_seconds or duration_seconds
@@ -1242,13 +1330,17 @@ def save_progress(
             if row.position_seconds >= 0.9 * length:
                 completed = True
     _touch(enrollment, lecture)
-    if completed and not row.completed:
+    newly_completed = completed and not row.completed
+    if newly_completed:
         row.completed = True
         row.completed_at = utcnow()
         db.session.flush()
         refresh_enrollment(enrollment)
+    elif is_postgres(db.session):
+        db.session.execute(sa.text("SET LOCAL synchronous_commit TO OFF"))
+    saved = SavedProgress(lecture.id, row.position_seconds, row.completed)
     db.session.commit()
-    return row
+    return saved
 
 
 def refresh_enrollment(enrollment: Enrollment) -> bool:

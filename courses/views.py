@@ -17,6 +17,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -31,7 +32,7 @@ from lms.accounts.models import Organization, Role, User, UserRole
 from lms.core import storage
 from lms.core.pages import int_arg, paginate
 from lms.errors import DomainError, Invalid, NotFound, error_response
-from lms.extensions import db
+from lms.extensions import cache, db
 from lms.timeutil import local_datetime, local_zone
 
 bp = Blueprint("courses", __name__, url_prefix="/courses", template_folder="templates")
@@ -115,14 +116,22 @@ def catalog():
         organization_id=int_arg("org"),
         sort="popular" if request.args.get("sort") == "popular" else "newest",
     )
-    page = paginate(services.catalog_query(current_user, filters), per_page=12)
-    return render_template(
-        "courses/catalog.html",
-        page=page,
-        filters=filters,
-        choices=services.catalog_choices(),
-        live=services.upcoming_live(current_user) if page.page == 1 else [],
+    key = services.catalog_cache_key(
+        current_user, list(request.args.items(multi=True)), str(get_locale())
     )
+    body = cache.get(key)
+    if body is None:
+        page = paginate(services.catalog_query(current_user, filters), per_page=12)
+        body = render_template(
+            "courses/_catalog_body.html",
+            page=page,
+            filters=filters,
+            choices=services.catalog_choices(),
+            live=services.upcoming_live(current_user) if page.page == 1 else [],
+        )
+        if timeout := current_app.config["COURSE_CATALOG_CACHE_SECONDS"]:
+            cache.set(key, body, timeout=timeout)
+    return render_template("courses/catalog.html", body=Markup(body))
 
 
 @bp.route("/<int:course_id>")

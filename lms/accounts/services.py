@@ -104,7 +104,8 @@ def load_session_user(session_id: str) -> User | None:
     user_id, _sep, token = session_id.partition(":")
     if not user_id.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    # Roles come in the same round trip: every signed-in request needs them.
+    user = db.session.get(User, int(user_id), options=[joinedload(User.role_rows)])
     if user is None or not secrets.compare_digest(user.session_token, token):
         return None
     return user
@@ -497,7 +498,7 @@ def user_for_api_token(secret: str) -> User | None:
         return None
     token = db.session.scalar(
         sa.select(ApiToken)
-        .options(joinedload(ApiToken.user))
+        .options(joinedload(ApiToken.user).joinedload(User.role_rows))
         .where(ApiToken.token_hash == _token_digest(secret), ApiToken.revoked_at.is_(None))
     )
     if token is None or not token.user.active:

@@ -108,6 +108,7 @@ def services_overrides(db_url: str, redis: str | None, storage: Path, eager: boo
         "STORAGE_DIR": str(storage),
         "CELERY_TASK_ALWAYS_EAGER": eager,
         "RATELIMIT_KEY_PREFIX": prefix,
+        "CACHE_KEY_PREFIX": f"{prefix}cache:",
     }
     if redis:
         overrides["REDIS_URL"] = redis
@@ -210,6 +211,7 @@ class WorkerProcess:
             "LMS_CELERY_TASK_ALWAYS_EAGER": "false",
             "LMS_CELERY": json.dumps(overrides["CELERY"]),
             "LMS_RATELIMIT_KEY_PREFIX": overrides["RATELIMIT_KEY_PREFIX"],
+            "LMS_CACHE_KEY_PREFIX": overrides["CACHE_KEY_PREFIX"],
             **(extra_env or {}),
         }
         self.log_path = storage / f"worker-{name}.log"
