@@ -64,6 +64,9 @@ class Config:
     CACHE_TYPE = "SimpleCache"
     CACHE_DEFAULT_TIMEOUT = 300
     CACHE_KEY_PREFIX = "lms:cache:"
+    # The signed-in person (roles, organization) is cached this long between requests;
+    # any change to them drops the copy at once (lms/accounts/principal.py). 0: off.
+    PRINCIPAL_CACHE_SECONDS = 300
 
     # Forms
     WTF_CSRF_TIME_LIMIT = 8 * 3600

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import time
 
@@ -29,6 +30,7 @@ from bench.harness import (
     with_ratios,
 )
 
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 LECTURES_PER_COURSE = 10
 # The player's save: a new position each time, as a learner watching sends it.
 POSITION = '{"position_seconds": {n}}'
@@ -228,7 +230,8 @@ def main() -> None:
         counts = info["counts"]
         print(f"scale {scale}: {json.dumps(counts)} generated in {info['seconds']} s", flush=True)
         label = f"{counts['lecture_progress'] // 1000:,}k prog"
-        with Server({"DATABASE_URL": url}) as app:
+        # Served as in production: PostgreSQL, and Redis for the shared cache and limits.
+        with Server({"DATABASE_URL": url, "REDIS_URL": REDIS_URL}) as app:
             # Pages and the player's save use the browser's session cookie (and CSRF token).
             auth = browser_session(app, info["login"], datagen.BENCH_PASSWORD)
             for endpoint in (

@@ -272,11 +272,14 @@ def catalog_choices() -> dict:
     They change rarely and cost a scan that grows with the number of lecturers, so they
     are cached with the catalog (same generation, same lifetime).
     """
+    timeout = current_app.config["COURSE_CATALOG_CACHE_SECONDS"]
+    if not timeout:
+        return _catalog_choices()
     key = f"courses:catalog-menus:{catalog_generation()}"
     value = cache.get(key)
     if value is None:
         value = _catalog_choices()
-        cache.set(key, value, timeout=current_app.config["COURSE_CATALOG_CACHE_SECONDS"] or 1)
+        cache.set(key, value, timeout=timeout)
     return value
 
 

@@ -10,9 +10,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
-from lms.accounts import scope
+from lms.accounts import principal, scope
 from lms.accounts.models import (
     ApiToken,
     Honor,
@@ -104,8 +104,7 @@ def load_session_user(session_id: str) -> User | None:
     user_id, _sep, token = session_id.partition(":")
     if not user_id.isdigit():
         return None
-    # Roles come in the same round trip: every signed-in request needs them.
-    user = db.session.get(User, int(user_id), options=[joinedload(User.role_rows)])
+    user = principal.load_user(int(user_id))
     if user is None or not secrets.compare_digest(user.session_token, token):
         return None
     return user
@@ -496,16 +495,21 @@ def revoke_api_token(user: User, token_id: int) -> ApiToken:
 def user_for_api_token(secret: str) -> User | None:
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    token = db.session.scalar(
-        sa.select(ApiToken)
-        .options(joinedload(ApiToken.user).joinedload(User.role_rows))
-        .where(ApiToken.token_hash == _token_digest(secret), ApiToken.revoked_at.is_(None))
-    )
-    if token is None or not token.user.active:
+    digest = _token_digest(secret)
+    found = principal.token_owner(digest)
+    if found is None:
+        return None
+    token_id, user_id, last_used_at = found
+    user = principal.load_user(user_id)
+    if user is None or not user.active:
         return None
     now = utcnow()
     # Written at most once a minute so API traffic does not turn every read into a write.
-    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
-        token.last_used_at = now
+    if last_used_at is None or now - last_used_at > timedelta(minutes=1):
+        db.session.execute(
+            sa.update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now),
+            execution_options={"synchronize_session": False, **principal.UNCHANGED},
+        )
         db.session.commit()
-    return token.user
+        principal.remember_token_use(digest, (token_id, user_id, now))
+    return user
