@@ -67,6 +67,8 @@ class Config:
     # The signed-in person (roles, organization) is cached this long between requests;
     # any change to them drops the copy at once (lms/accounts/principal.py). 0: off.
     PRINCIPAL_CACHE_SECONDS = 300
+    # The unread badge in the header, per person; dropped when their notifications change.
+    NOTIFICATION_BADGE_CACHE_SECONDS = 300
 
     # Forms
     WTF_CSRF_TIME_LIMIT = 8 * 3600

@@ -45,7 +45,7 @@ from courses.models import (
 from lms.accounts import scope
 from lms.accounts.models import Organization, Role, SkillLevel, User, UserRole
 from lms.audit import services as audit
-from lms.core import storage
+from lms.core import invalidation, storage
 from lms.db import after_commit, enqueue_after_commit, is_postgres, utcnow
 from lms.errors import Conflict, Forbidden, Invalid, NotFound
 from lms.extensions import cache, db
@@ -215,41 +215,17 @@ def catalog_query(actor: User, filters: CatalogFilter | None = None) -> sa.Selec
 # committed change to a course or lecture moves the catalog to a new generation, which
 # retires every cached copy at once.
 
-CATALOG_GENERATION_KEY = "courses:catalog-generation"
+CATALOG_GENERATION = "courses-catalog"
 
 
 def catalog_generation() -> int:
-    return int(cache.get(CATALOG_GENERATION_KEY) or 0)
-
-
-def _renew_catalog() -> None:
-    # Atomic on Redis, so two processes renewing at once both move the generation on.
-    cache.cache.inc(CATALOG_GENERATION_KEY)
+    return invalidation.generation(CATALOG_GENERATION)
 
 
 @sa.event.listens_for(Session, "after_flush")
 def _watch_catalog(session: Session, flush_context) -> None:
-    if session.info.get("catalog_renewal"):
-        return
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, Course | Lecture) and (
-            obj in session.new or obj in session.deleted or session.is_modified(obj)
-        ):
-            session.info["catalog_renewal"] = True
-            after_commit(session, _renewal_done, session)
-            return
-
-
-def _renewal_done(session: Session) -> None:
-    session.info.pop("catalog_renewal", None)
-    if current_app:
-        _renew_catalog()
-
-
-@sa.event.listens_for(Session, "after_soft_rollback")
-def _forget_catalog_renewal(session: Session, previous_transaction) -> None:
-    if not session.in_transaction():
-        session.info.pop("catalog_renewal", None)
+    if invalidation.changed(session, Course, Lecture):
+        invalidation.renew_after_commit(session, CATALOG_GENERATION)
 
 
 def catalog_audience(actor: User) -> str:

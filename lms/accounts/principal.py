@@ -18,23 +18,18 @@ from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.util import identity_key
 
 from lms.accounts.models import ApiToken, Organization, User, UserRole
-from lms.db import after_commit
+from lms.core import invalidation
 from lms.extensions import cache, db
 
-GENERATION_KEY = "accounts:principal-generation"
-_PENDING = "principal_invalidations"
-
-
-def _generation() -> int:
-    return int(cache.get(GENERATION_KEY) or 0)
+GENERATION = "accounts-principal"
 
 
 def _user_key(user_id: int) -> str:
-    return f"accounts:principal:{_generation()}:{user_id}"
+    return f"accounts:principal:{invalidation.generation(GENERATION)}:{user_id}"
 
 
 def _token_key(token_hash: str) -> str:
-    return f"accounts:token:{_generation()}:{token_hash}"
+    return f"accounts:token:{invalidation.generation(GENERATION)}:{token_hash}"
 
 
 def _ttl() -> int:
@@ -84,23 +79,19 @@ def remember_token_use(token_hash: str, found: tuple[int, int, object]) -> None:
 
 # --- invalidation ---------------------------------------------------------------------------
 
+_WATCHED = (User, UserRole, ApiToken, Organization)
+
 
 @sa.event.listens_for(Session, "after_flush")
 def _collect_changes(session: Session, flush_context) -> None:
-    pending = session.info.get(_PENDING)
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, User | UserRole | ApiToken | Organization):
-            if obj in session.dirty and not session.is_modified(obj):
-                continue
-            if pending is None:
-                pending = session.info[_PENDING] = set()
-                after_commit(session, _invalidate, session)
-            if isinstance(obj, Organization):
-                pending.add(("generation", None))
-            elif isinstance(obj, ApiToken):
-                pending.add(("token", obj.token_hash))
-            else:
-                pending.add(("user", obj.id if isinstance(obj, User) else obj.user_id))
+    for obj in invalidation.changed(session, *_WATCHED):
+        if isinstance(obj, Organization):
+            invalidation.renew_after_commit(session, GENERATION)
+        elif isinstance(obj, ApiToken):
+            invalidation.delete_after_commit(session, _token_key(obj.token_hash))
+        else:
+            user_id = obj.id if isinstance(obj, User) else obj.user_id
+            invalidation.delete_after_commit(session, _user_key(user_id))
 
 
 @sa.event.listens_for(Session, "do_orm_execute")
@@ -111,32 +102,5 @@ def _collect_bulk_changes(orm_execute_state) -> None:
     if orm_execute_state.execution_options.get("principal_unchanged"):
         return
     mapper = orm_execute_state.bind_mapper
-    if mapper is not None and mapper.class_ in (User, UserRole, ApiToken, Organization):
-        session = orm_execute_state.session
-        pending = session.info.get(_PENDING)
-        if pending is None:
-            pending = session.info[_PENDING] = set()
-            after_commit(session, _invalidate, session)
-        pending.add(("generation", None))
-
-
-@sa.event.listens_for(Session, "after_soft_rollback")
-def _forget(session: Session, previous_transaction) -> None:
-    if not session.in_transaction():
-        session.info.pop(_PENDING, None)
-
-
-def _invalidate(session: Session) -> None:
-    pending = session.info.pop(_PENDING, set())
-    if not current_app or not pending:
-        return
-    if ("generation", None) in pending:
-        # Atomic on Redis: copies under the old generation are never read again.
-        cache.cache.inc(GENERATION_KEY)
-        return
-    keys = [
-        _user_key(value) if kind == "user" else _token_key(value)
-        for kind, value in pending
-        if value is not None
-    ]
-    cache.delete_many(*keys)
+    if mapper is not None and mapper.class_ in _WATCHED:
+        invalidation.renew_after_commit(orm_execute_state.session, GENERATION)

@@ -30,6 +30,7 @@ from lms.accounts.models import Organization, Role, User, UserRole
 from lms.db import after_commit, is_postgres, utcnow
 from lms.errors import Forbidden, Invalid, NotFound
 from lms.extensions import db
+from lms.notifications import badge
 from lms.notifications.models import (
     Cadence,
     Category,
@@ -723,11 +724,7 @@ def notifications_query(user: User, *, unread_only: bool = False) -> sa.Select:
 
 
 def unread_count(user: User) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count(Notification.id)).where(
-            Notification.user_id == user.id, Notification.read_at.is_(None)
-        )
-    )
+    return badge.unread_count(user)
 
 
 def get_notification(actor: User, notification_id: int) -> Notification:

@@ -263,6 +263,7 @@ def test_an_officers_certificate_list_costs_the_same_queries_for_3_or_15(
         CertificateFactory(holder=UserFactory(organization=workshop))
     db.session.commit()
     auth.login(officer)
+    client.get("/certificates?all=1")  # the header's badge is cached from now on
     with query_counter() as few:
         assert client.get("/certificates?all=1").status_code == 200
     for _ in range(12):

@@ -226,6 +226,7 @@ def test_mentor_dashboard_query_count_does_not_grow(client, auth, query_counter,
 
     add_apprentice()
     auth.login(mentor)
+    client.get("/mentoring")  # warm: the header's unread badge is cached after the first page
     with query_counter() as small:
         assert client.get("/mentoring").status_code == 200
     for _ in range(4):
@@ -237,6 +238,7 @@ def test_mentor_dashboard_query_count_does_not_grow(client, auth, query_counter,
 
 def test_officer_list_query_count_does_not_grow(client, auth, query_counter, pair):
     auth.login(pair["officer"])
+    client.get("/mentorships")  # warm: the header's unread badge is cached after the first page
     with query_counter() as small:
         assert client.get("/mentorships").status_code == 200
     for _ in range(6):

@@ -82,3 +82,37 @@ def test_login_rate_limit_is_shared_by_all_web_processes_through_redis(pg_databa
         for i in range(4)
     ]
     assert statuses == [422, 422, 422, 429]
+
+
+def test_a_role_change_in_one_web_process_reaches_the_others_cached_copy(
+    pg_database_url, redis_url
+):
+    """Each gunicorn worker reads the signed-in person from Redis; one change retires it."""
+    from lms import create_app
+    from lms.accounts import services as accounts
+    from lms.accounts.models import Role, User
+    from tests import factories
+    from tests.factories import DEFAULT_PASSWORD, UserFactory
+    from tests.plugins.services import services_overrides
+
+    overrides = services_overrides(pg_database_url, redis_url, None, eager=True)
+    overrides.pop("STORAGE_DIR")
+    overrides["CACHE_KEY_PREFIX"] += "principal:"
+    first, second = create_app("testing", overrides), create_app("testing", overrides)
+    assert first.config["CACHE_TYPE"] == "RedisCache"
+    with second.app_context():
+        factories.bind(db.session)
+        admin = UserFactory(roles=[Role.admin])
+        officer = UserFactory(roles=[Role.officer, Role.worker])
+        db.session.commit()
+        admin_id, officer_id, login = admin.id, officer.id, officer.employee_no
+    browser = first.test_client()
+    browser.post("/login", data={"login": login, "password": DEFAULT_PASSWORD})
+    assert browser.get("/people").status_code == 200
+    assert browser.get("/people").status_code == 200  # now from the copy in Redis
+    with second.app_context():
+        accounts.set_roles(
+            db.session.get(User, admin_id), db.session.get(User, officer_id), {"worker"}
+        )
+        db.session.commit()
+    assert browser.get("/people").status_code == 403

@@ -1,0 +1,64 @@
+"""The unread count in every page's header, cached per person.
+
+Every page shows it, so it is read far more often than it changes. The copy is dropped
+when a notification of that person is created or read (after the commit); statements that
+change many rows at once retire every copy by moving the generation.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from lms.accounts.models import User
+from lms.core import invalidation
+from lms.extensions import cache, db
+from lms.notifications.models import Notification
+
+GENERATION = "notifications-badge"
+
+
+def _key(user_id: int) -> str:
+    return f"notifications:unread:{invalidation.generation(GENERATION)}:{user_id}"
+
+
+def unread_count(user: User) -> int:
+    ttl = current_app.config.get("NOTIFICATION_BADGE_CACHE_SECONDS", 0)
+    if ttl:
+        cached = cache.get(_key(user.id))
+        if cached is not None:
+            return cached
+    count = db.session.scalar(
+        sa.select(sa.func.count(Notification.id)).where(
+            Notification.user_id == user.id, Notification.read_at.is_(None)
+        )
+    )
+    if ttl:
+        cache.set(_key(user.id), count, timeout=ttl)
+    return count
+
+
+@sa.event.listens_for(Session, "after_flush")
+def _collect_changes(session: Session, flush_context) -> None:
+    user_ids = {n.user_id for n in invalidation.changed(session, Notification)}
+    if user_ids:
+        invalidation.delete_after_commit(session, *(_key(uid) for uid in user_ids))
+
+
+@sa.event.listens_for(Session, "do_orm_execute")
+def _collect_bulk_changes(orm_execute_state) -> None:
+    if orm_execute_state.is_select:
+        return
+    mapper = orm_execute_state.bind_mapper
+    if mapper is None or mapper.class_ is not Notification:
+        return
+    session = orm_execute_state.session
+    rows = orm_execute_state.parameters
+    if orm_execute_state.is_insert and rows:
+        rows = rows if isinstance(rows, list) else [rows]
+        if all("user_id" in row for row in rows):
+            user_ids = {row["user_id"] for row in rows}
+            invalidation.delete_after_commit(session, *(_key(uid) for uid in user_ids))
+            return
+    invalidation.renew_after_commit(session, GENERATION)
