@@ -59,9 +59,11 @@ class Config:
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536
 
-    # Cache of rendered fragments (course catalog): Redis when REDIS_URL is set, else
-    # per process. CACHE_KEY_PREFIX keeps several deployments on one Redis apart.
-    CACHE_TYPE = "SimpleCache"
+    # Shared cache (signed-in person, unread badge, course catalog): Redis when REDIS_URL is
+    # set, else files under instance/cache, so that the web, worker and beat processes of
+    # the embedded mode retire each other's copies. CACHE_KEY_PREFIX keeps several
+    # deployments on one Redis apart.
+    CACHE_TYPE: str | None = None
     CACHE_DEFAULT_TIMEOUT = 300
     CACHE_KEY_PREFIX = "lms:cache:"
     # The signed-in person (roles, organization) is cached this long between requests;
@@ -160,6 +162,7 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-only-secret"
     WTF_CSRF_ENABLED = False
     CELERY_TASK_ALWAYS_EAGER = True
+    CACHE_TYPE = "SimpleCache"  # one process, a fresh cache per app
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
     RATELIMIT_ENABLED = True

@@ -101,10 +101,10 @@ def _finish_config(app: Flask, config_name: str, ensure_dev_secret) -> None:
         config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if config.get("REDIS_URL") and config.get("RATELIMIT_STORAGE_URI", "memory://") == "memory://":
         config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
-    # Rendered fragments are shared by every process through Redis when there is one;
-    # the embedded default keeps them per process (make run serves with one process).
-    if config.get("REDIS_URL") and config.get("CACHE_TYPE", "SimpleCache") == "SimpleCache":
-        config["CACHE_TYPE"] = "RedisCache"
+    if not config.get("CACHE_TYPE"):
+        config["CACHE_TYPE"] = "RedisCache" if config.get("REDIS_URL") else "FileSystemCache"
+    if config["CACHE_TYPE"] == "RedisCache" and config.get("REDIS_URL"):
         config.setdefault("CACHE_REDIS_URL", config["REDIS_URL"])
+    config.setdefault("CACHE_DIR", str(Path(app.instance_path) / "cache"))
     if not config.get("STORAGE_DIR"):
         config["STORAGE_DIR"] = str(Path(app.instance_path) / "storage")

@@ -112,6 +112,8 @@ def services_overrides(db_url: str, redis: str | None, storage: Path, eager: boo
     }
     if redis:
         overrides["REDIS_URL"] = redis
+        overrides["CACHE_TYPE"] = "RedisCache"
+        overrides["CACHE_REDIS_URL"] = redis
         overrides["CELERY"] = {
             "broker_transport_options": {"global_keyprefix": prefix},
             "result_backend_transport_options": {"global_keyprefix": prefix},
@@ -212,6 +214,7 @@ class WorkerProcess:
             "LMS_CELERY": json.dumps(overrides["CELERY"]),
             "LMS_RATELIMIT_KEY_PREFIX": overrides["RATELIMIT_KEY_PREFIX"],
             "LMS_CACHE_KEY_PREFIX": overrides["CACHE_KEY_PREFIX"],
+            "LMS_CACHE_TYPE": "RedisCache",
             **(extra_env or {}),
         }
         self.log_path = storage / f"worker-{name}.log"
