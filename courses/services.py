@@ -110,18 +110,21 @@ def is_visible_to(user: User, course: Course) -> bool:
     return any(org.id in ancestors for org in course.organizations)
 
 
-def get_course(actor: User, course_id: int, *, for_edit: bool = False) -> Course:
-    """A course the actor may see. Drafts and courses for other organizations are 404."""
-    course = db.session.scalar(
-        sa.select(Course)
-        .where(Course.id == course_id)
-        .options(
-            joinedload(Course.organization),
-            selectinload(Course.lecturers).options(
-                lazyload(User.role_rows), selectinload(User.honors)
-            ),
-        )
-    )
+def get_course(
+    actor: User, course_id: int, *, for_edit: bool = False, with_lectures: bool = False
+) -> Course:
+    """A course the actor may see. Drafts and courses for other organizations are 404.
+
+    Its lecturers come with their honours in one more query; ``with_lectures`` loads the
+    syllabus in the course's own query.
+    """
+    options = [
+        joinedload(Course.organization),
+        selectinload(Course.lecturers).options(lazyload(User.role_rows), joinedload(User.honors)),
+    ]
+    if with_lectures:
+        options.append(joinedload(Course.lectures))
+    course = db.session.scalar(sa.select(Course).where(Course.id == course_id).options(*options))
     if course is None:
         raise NotFound()
     if for_edit:
@@ -856,6 +859,20 @@ def delete_question(actor: User, question_id: int) -> Lecture:
 
 
 # --- enrollment ----------------------------------------------------------------------------
+
+
+def enrollment_with_progress(
+    user_id: int, course_id: int
+) -> tuple[Enrollment | None, dict[int, LectureProgress]]:
+    """The person's enrollment in a course and their progress per lecture, in one query."""
+    rows = db.session.execute(
+        sa.select(Enrollment, LectureProgress)
+        .outerjoin(LectureProgress, LectureProgress.enrollment_id == Enrollment.id)
+        .where(Enrollment.user_id == user_id, Enrollment.course_id == course_id)
+    ).all()
+    if not rows:
+        return None, {}
+    return rows[0][0], {p.lecture_id: p for _e, p in rows if p is not None}
 
 
 def enrollment_for(user_id: int, course_id: int) -> Enrollment | None:

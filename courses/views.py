@@ -137,10 +137,11 @@ def catalog():
 @bp.route("/<int:course_id>")
 @login_required
 def course(course_id: int):
-    course = services.get_course(current_user, course_id)
+    course = services.get_course(current_user, course_id, with_lectures=True)
     preview = request.args.get("preview") == "1" and services.can_edit(current_user, course)
-    enrollment = None if preview else services.enrollment_for(current_user.id, course.id)
-    progress = services.progress_map(enrollment)
+    enrollment, progress = (
+        (None, {}) if preview else services.enrollment_with_progress(current_user.id, course.id)
+    )
     lectures = course.lectures
     next_lecture = next(
         (lec for lec in lectures if not (progress.get(lec.id) and progress[lec.id].completed)),

@@ -75,7 +75,7 @@ def test_query_count_does_not_grow_with_data(app, client, auth, query_counter, w
     # the unread-notifications badge in the header. The progress save is the player's
     # heartbeat: the person and their roles, one read (lecture, seat and progress row) and
     # one write.
-    budget = {"catalog": 10, "search": 10, "course": 9, "my_learning": 6, "lecture": 6}
+    budget = {"catalog": 10, "search": 10, "course": 5, "my_learning": 6, "lecture": 6}
     assert counts[1] <= budget.get(what, 4), f"{what}: {counts}"
 
 
