@@ -19,7 +19,7 @@ import threading
 from datetime import date
 from pathlib import Path
 
-import segno
+import zxingcpp
 from flask import current_app
 from PIL import Image
 from reportlab.lib.pagesizes import A4, landscape
@@ -80,22 +80,17 @@ def _font_name(path: str, index: int) -> str:
 
 
 def qr_image(url: str) -> Image.Image:
-    """The QR code as a 1-bit image, one pixel per module with a 2-module quiet zone.
+    """The QR code (error correction M) as an image, one pixel per module, quiet zone included.
 
-    Placed as a bitmap, it is one small image object instead of hundreds of drawn squares;
-    PDF viewers scale it without smoothing, so the modules stay sharp at any zoom.
+    Encoded by zxing-cpp: choosing the best of the eight mask patterns, as the standard asks,
+    takes segno (pure Python) ~7 ms, half of a certificate's time; zxing-cpp does it in C++
+    in a fraction of a millisecond. Placed as a bitmap, it is one small image object instead
+    of hundreds of drawn squares, and PDF viewers scale it without smoothing.
     """
-    matrix = segno.make(url, error="m").matrix
-    size = len(matrix) + 4
-    image = Image.new("1", (size, size), 1)
-    image.putdata(
-        [
-            0 if 2 <= r < size - 2 and 2 <= c < size - 2 and matrix[r - 2][c - 2] else 1
-            for r in range(size)
-            for c in range(size)
-        ]
-    )
-    return image
+    code = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
+    modules = code.to_image(scale=1, add_quiet_zones=True)
+    height, width = memoryview(modules).shape
+    return Image.frombytes("L", (width, height), bytes(memoryview(modules)))
 
 
 def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
