@@ -207,13 +207,56 @@ def notify(
 
     ``key`` (optional) makes the mail idempotent: a mail with the same key per person is
     queued once only (``f"{key}:{user_id}"``). Returns the in-app notifications created.
+    Inside ``gathered()`` the work waits for the end of that block and this returns ``[]``.
     """
+    message = _Message(list(dict.fromkeys(user_ids)), title, body, link, key)
+    pending = db.session.info.get(_GATHERED)
+    if pending is not None:
+        pending.setdefault(Category(category), []).append(message)
+        return []
     with text_locale():
-        return _notify(user_ids, Category(category), title, body, link, key)
+        return _notify(Category(category), [message], one_mail_each=True)
 
 
-def _notify(user_ids, category, title, body, link, key) -> list[Notification]:
-    user_ids = list(dict.fromkeys(user_ids))
+@dataclass(frozen=True)
+class _Message:
+    user_ids: list[int]
+    title: str
+    body: str
+    link: str | None
+    key: str | None
+
+
+_GATHERED = "lms_gathered_notifications"
+
+
+@contextmanager
+def gathered():
+    """Within the block, ``notify`` calls are gathered and written together when it ends.
+
+    For work that tells many people one at a time in one transaction (a certificate batch):
+    the preferences, addresses and existing mails of everyone are read in a few queries and
+    the notifications and mails inserted together, instead of six queries per person. The
+    mails go out in runs (``send_emails``) after the transaction commits.
+    """
+    if db.session.info.get(_GATHERED) is not None:
+        yield  # already gathering: the outer block writes
+        return
+    pending: dict[Category, list[_Message]] = {}
+    db.session.info[_GATHERED] = pending
+    try:
+        yield
+    finally:
+        db.session.info.pop(_GATHERED, None)
+    with text_locale():
+        for category, messages in pending.items():
+            _notify(category, messages, one_mail_each=False)
+
+
+def _notify(
+    category: Category, messages: list[_Message], *, one_mail_each: bool
+) -> list[Notification]:
+    user_ids = list(dict.fromkeys(uid for m in messages for uid in m.user_ids))
     if not user_ids:
         return []
     channels = channels_for(user_ids, category)
@@ -222,34 +265,52 @@ def _notify(user_ids, category, title, body, link, key) -> list[Notification]:
             sa.select(User.id, User.email).where(User.id.in_(user_ids), User.active.is_(True))
         ).all()
     )
-    created = []
-    for uid in user_ids:
-        if uid not in emails:
-            continue
-        ch = channels[uid]
-        wants_digest = ch.email and ch.cadence == Cadence.digest and bool(emails[uid])
-        if ch.in_app or wants_digest:
-            n = Notification(
-                user_id=uid,
-                category=category,
-                title=title[:200],
-                body=body,
-                link=link,
-                digest_pending=wants_digest,
-                # Kept only for the digest when the person switched the app channel off.
-                read_at=None if ch.in_app else utcnow(),
+    keys = [f"{m.key}:{uid}" for m in messages if m.key for uid in m.user_ids]
+    taken = set()
+    for start in range(0, len(keys), 500):
+        taken.update(
+            db.session.scalars(
+                sa.select(EmailMessage.key).where(EmailMessage.key.in_(keys[start : start + 500]))
             )
-            db.session.add(n)
-            created.append(n)
-        if ch.email and ch.cadence == Cadence.immediate and emails[uid]:
-            queue_email(
-                emails[uid],
-                title,
-                _mail_body(body, link),
-                key=f"{key}:{uid}" if key else None,
-                user_id=uid,
-            )
+        )
+    created, mails = [], []
+    for m in messages:
+        for uid in m.user_ids:
+            if uid not in emails:
+                continue
+            ch = channels[uid]
+            wants_digest = ch.email and ch.cadence == Cadence.digest and bool(emails[uid])
+            if ch.in_app or wants_digest:
+                n = Notification(
+                    user_id=uid,
+                    category=category,
+                    title=m.title[:200],
+                    body=m.body,
+                    link=m.link,
+                    digest_pending=wants_digest,
+                    # Kept only for the digest when the person switched the app channel off.
+                    read_at=None if ch.in_app else utcnow(),
+                )
+                db.session.add(n)
+                created.append(n)
+            key = f"{m.key}:{uid}" if m.key else None
+            if ch.email and ch.cadence == Cadence.immediate and emails[uid] and key not in taken:
+                mails.append(
+                    _outbox_row(
+                        emails[uid], m.title, _mail_body(m.body, m.link), key=key, user_id=uid
+                    )
+                )
+                if key:
+                    taken.add(key)
+    db.session.add_all(mails)
     db.session.flush()
+    if one_mail_each:
+        from lms.notifications import tasks
+
+        for mail in mails:
+            enqueue_after_commit(db.session, tasks.send_email, mail.id)
+    else:
+        _enqueue_mail_runs([mail.id for mail in mails])
     return created
 
 
@@ -279,17 +340,23 @@ def queue_email(
         existing = db.session.scalar(sa.select(EmailMessage).where(EmailMessage.key == key))
         if existing is not None:
             return existing
-    else:
-        import secrets
-
-        key = f"mail:{secrets.token_hex(12)}"
-    message = EmailMessage(
-        key=key, user_id=user_id, to_address=to_address, subject=subject[:200], body=body
-    )
+    message = _outbox_row(to_address, subject, body, key=key, user_id=user_id)
     db.session.add(message)
     db.session.flush()
     enqueue_after_commit(db.session, tasks.send_email, message.id)
     return message
+
+
+def _outbox_row(
+    to_address: str, subject: str, body: str, *, key: str | None, user_id: int | None
+) -> EmailMessage:
+    if not key:
+        import secrets
+
+        key = f"mail:{secrets.token_hex(12)}"
+    return EmailMessage(
+        key=key, user_id=user_id, to_address=to_address, subject=subject[:200], body=body
+    )
 
 
 # --- reminders: the outbox -------------------------------------------------------------------

@@ -348,3 +348,50 @@ def test_an_integration_issues_a_batch_through_the_api(app, client, auth):
     assert listed["total"] == 3 and {c["state"] for c in listed["items"]} == {"valid"}
     bad = client.post("/api/v1/certificates/batches", json={"kind": "class", "holders": []})
     assert bad.status_code == 422 and "title" in bad.get_json()["errors"]
+
+
+def test_a_batch_tells_each_holder_once_with_the_same_queries_for_3_or_10_people(
+    app, query_counter
+):
+    from lms.notifications.models import EmailMessage
+
+    enterprise = EnterpriseFactory()
+    officer = UserFactory(roles=[Role.officer], organization=enterprise)
+
+    def batch_for(count: int, subject_id: int) -> list[str]:
+        workers = [UserFactory(organization=enterprise, email=None) for _ in range(count)]
+        for w in workers:
+            w.email = f"{w.employee_no}@example.org"
+        db.session.commit()
+        services.create_batch(
+            officer,
+            holders=[w.employee_no for w in workers],
+            kind="class",
+            title="焊接技能提升班",
+            subject_type="class",
+            subject_id=subject_id,
+        )
+        with query_counter() as statements:
+            db.session.commit()  # the batch runs (eager tasks in this tier)
+        for w in workers:
+            told = db.session.scalars(
+                sa.select(Notification.title).where(Notification.user_id == w.id)
+            ).all()
+            mails = db.session.scalars(
+                sa.select(EmailMessage.key).where(EmailMessage.user_id == w.id)
+            ).all()
+            assert told == ["您获得了培训结业证书：焊接技能提升班"] and len(mails) == 1
+        return statements
+
+    def people_reads(statements: list[str]) -> int:
+        # Reads of preferences, addresses and existing mails, the part that is per person
+        # when notifications are written one by one.
+        return sum(
+            ("FROM notification_preferences" in s)
+            or ("FROM users" in s and "users.email" in s)
+            or ("FROM email_messages" in s and "email_messages.key" in s)
+            for s in statements
+        )
+
+    small, large = batch_for(3, 1), batch_for(10, 2)
+    assert people_reads(small) == people_reads(large)
