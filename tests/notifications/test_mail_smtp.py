@@ -32,6 +32,8 @@ class Inbox:
     async def handle_DATA(self, server, session, envelope):
         if self.refuse:
             return f"{self.refuse} mailbox unavailable"
+        # SMTP lines end in CRLF; a bare LF is refused or mangled by many servers.
+        assert b"\n" not in envelope.original_content.replace(b"\r\n", b"")
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
 
