@@ -628,13 +628,21 @@ def _dispatch_batch(now: datetime | None, batch_size: int) -> dict[str, int]:
     if not rows:
         db.session.rollback()
         return counts
+    dropped: list[int] = []
     by_category: dict[Category, list[Reminder]] = {}
     for r in rows:
         if r.expires_at is not None and r.expires_at <= now:
-            r.status = ReminderStatus.dropped
-            counts["dropped"] += 1
+            dropped.append(r.id)
         else:
             by_category.setdefault(r.category, []).append(r)
+    if dropped:
+        db.session.execute(
+            sa.update(Reminder)
+            .where(Reminder.id.in_(dropped))
+            .values(status=ReminderStatus.dropped)
+            .execution_options(synchronize_session=False)
+        )
+        counts["dropped"] = len(dropped)
     for category, reminders in by_category.items():
         _deliver(category, reminders, now)
         counts["sent"] += len(reminders)
@@ -643,6 +651,12 @@ def _dispatch_batch(now: datetime | None, batch_size: int) -> dict[str, int]:
 
 
 def _deliver(category: Category, reminders: list[Reminder], now: datetime) -> None:
+    """Mark a claimed batch sent, with its notifications and mails, in a handful of statements.
+
+    The rows are written with bulk INSERT … RETURNING and UPDATE statements rather than one
+    ORM object per row: a batch of 500 reminders costs five statements instead of ~1,500.
+    The claimed ``Reminder`` objects are read, never changed, and expire at the commit.
+    """
     user_ids = list({r.user_id for r in reminders})
     channels = channels_for(user_ids, category)
     emails = dict(
@@ -650,11 +664,8 @@ def _deliver(category: Category, reminders: list[Reminder], now: datetime) -> No
             sa.select(User.id, User.email).where(User.id.in_(user_ids), User.active.is_(True))
         ).all()
     )
-    pairs = []
-    mails = []
+    notes, noted, mails = [], [], []
     for r in reminders:
-        r.attempts += 1
-        r.status, r.sent_at = ReminderStatus.sent, now
         if r.user_id not in emails:
             continue  # the person left; nothing to tell
         title, body = reminder_text(r)
@@ -662,36 +673,74 @@ def _deliver(category: Category, reminders: list[Reminder], now: datetime) -> No
         address = emails[r.user_id]
         wants_digest = ch.email and ch.cadence == Cadence.digest and bool(address)
         if ch.in_app or wants_digest:
-            n = Notification(
-                user_id=r.user_id,
-                category=category,
-                title=title[:200],
-                body=body,
-                link=r.link,
-                created_at=now,
-                digest_pending=wants_digest,
-                read_at=None if ch.in_app else now,
+            notes.append(
+                {
+                    "user_id": r.user_id,
+                    "category": category,
+                    "title": title[:200],
+                    "body": body,
+                    "link": r.link,
+                    "created_at": now,
+                    "digest_pending": wants_digest,
+                    "read_at": None if ch.in_app else now,
+                }
             )
-            db.session.add(n)
-            pairs.append((r, n))
+            noted.append(r.id)
         if ch.email and ch.cadence == Cadence.immediate and address:
             # The reminder is claimed and marked sent in this transaction, so its mail
             # cannot exist yet: no look-up needed; the unique key still guards.
             mails.append(
-                EmailMessage(
-                    key=f"reminder:{r.id}",
-                    user_id=r.user_id,
-                    to_address=address,
-                    subject=title[:200],
-                    body=_mail_body(body, r.link),
-                    created_at=now,
-                )
+                {
+                    "key": f"reminder:{r.id}",
+                    "user_id": r.user_id,
+                    "to_address": address,
+                    "subject": title[:200],
+                    "body": _mail_body(body, r.link),
+                    "status": MailStatus.queued,
+                    "attempts": 0,
+                    "created_at": now,
+                }
             )
-    db.session.add_all(mails)
-    db.session.flush()
-    for r, n in pairs:
-        r.notification_id = n.id
-    _enqueue_mail_runs([m.id for m in mails])
+    db.session.execute(
+        sa.update(Reminder)
+        .where(Reminder.id.in_([r.id for r in reminders]))
+        .values(status=ReminderStatus.sent, sent_at=now, attempts=Reminder.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if notes:
+        note_ids = db.session.scalars(
+            sa.insert(Notification).returning(Notification.id, sort_by_parameter_order=True),
+            notes,
+        ).all()
+        _link_notifications(list(zip(noted, note_ids, strict=True)))
+    mail_ids = []
+    if mails:
+        mail_ids = db.session.scalars(
+            sa.insert(EmailMessage).returning(EmailMessage.id, sort_by_parameter_order=True),
+            mails,
+        ).all()
+    _enqueue_mail_runs(list(mail_ids))
+
+
+def _link_notifications(pairs: list[tuple[int, int]]) -> None:
+    """Each reminder points at the notification it became: one UPDATE … FROM (VALUES …) on
+    PostgreSQL; elsewhere (SQLite in tests and the embedded default) one UPDATE per row.
+    """
+    if is_postgres(db.session):
+        linked = sa.values(
+            sa.column("id", sa.Integer), sa.column("notification_id", sa.Integer), name="linked"
+        ).data(pairs)
+        db.session.execute(
+            sa.update(Reminder)
+            .where(Reminder.id == linked.c.id)
+            .values(notification_id=linked.c.notification_id)
+            .execution_options(synchronize_session=False)
+        )
+    else:
+        db.session.execute(
+            sa.update(Reminder),
+            [{"id": rid, "notification_id": nid} for rid, nid in pairs],
+        )
 
 
 MAIL_RUN = 50
