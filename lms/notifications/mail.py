@@ -9,6 +9,9 @@ from __future__ import annotations
 import os
 import smtplib
 import ssl
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from email.header import Header
 from email.mime.text import MIMEText
 from email.policy import compat32
@@ -56,14 +59,15 @@ def build_mime(message: EmailMessage) -> MIMEText:
 SMTP_LINES = compat32.clone(linesep="\r\n")
 
 
-# One SMTP connection per worker process, reused from mail to mail (a new TCP + TLS + login
-# handshake per mail would cap throughput at a few hundred per second).
+# SMTP connections are kept open from mail to mail (a new TCP + TLS + login handshake per
+# mail would cap throughput at a few hundred per second), one per thread that sends: the
+# task's own thread, and in ``deliver_many`` each of its sending threads.
 _SMTP: dict[tuple, smtplib.SMTP] = {}
 
 
 def _connect(config) -> smtplib.SMTP:
     host, port = config["MAIL_SERVER"], int(config.get("MAIL_PORT") or 25)
-    timeout = float(config.get("MAIL_TIMEOUT", 30))
+    timeout = float(config.get("MAIL_TIMEOUT") or 30)
     if config.get("MAIL_USE_SSL"):
         smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=ssl.create_default_context())
     else:
@@ -88,24 +92,39 @@ def _drop_connection(key: tuple) -> None:
             smtp.close()
 
 
-def _send_smtp(mime: MIMEText) -> None:
-    config = current_app.config
+@dataclass(frozen=True)
+class _Outgoing:
+    """A mail ready for the wire: envelope and CRLF bytes (no app context needed to send)."""
+
+    sender: str
+    to: str
+    data: bytes
+
+
+def _outgoing(mime: MIMEText) -> _Outgoing:
+    sender = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
+    return _Outgoing(sender, mime["To"], mime.as_bytes(policy=SMTP_LINES))
+
+
+def _server(config) -> dict:
+    names = ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_SSL", "MAIL_USE_TLS", "MAIL_USERNAME")
+    return {n: config.get(n) for n in (*names, "MAIL_PASSWORD", "MAIL_TIMEOUT")}
+
+
+def _send_bytes(server: dict, mail: _Outgoing) -> None:
+    """Send over this thread's connection to ``server``; reconnect once if it was dropped."""
     key = (
         os.getpid(),
-        config["MAIL_SERVER"],
-        config.get("MAIL_PORT"),
-        config.get("MAIL_USE_SSL"),
-        config.get("MAIL_USE_TLS"),
-        config.get("MAIL_USERNAME"),
+        threading.get_ident(),
+        *(server[n] for n in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_SSL", "MAIL_USE_TLS")),
+        server["MAIL_USERNAME"],
     )
-    sender = parseaddr(config["MAIL_DEFAULT_SENDER"])[1]
-    data = mime.as_bytes(policy=SMTP_LINES)
     for attempt in (1, 2):
         fresh = key not in _SMTP
         if fresh:
-            _SMTP[key] = _connect(config)
+            _SMTP[key] = _connect(server)
         try:
-            _SMTP[key].sendmail(sender, [mime["To"]], data)
+            _SMTP[key].sendmail(mail.sender, [mail.to], mail.data)
             return
         except smtplib.SMTPRecipientsRefused as exc:
             raise PermanentMailError(f"recipient refused: {exc.recipients}") from exc
@@ -119,6 +138,50 @@ def _send_smtp(mime: MIMEText) -> None:
             # A reused connection the server closed while idle: try once on a new one.
             if fresh or attempt == 2:
                 raise
+
+
+def _send_smtp(mime: MIMEText) -> None:
+    _send_bytes(_server(current_app.config), _outgoing(mime))
+
+
+_SENDERS = threading.local()
+
+
+def _send_in_parallel(server: dict, mails: list[_Outgoing], connections: int) -> list:
+    """Send mails over up to ``connections`` connections at once; returns, per mail, None
+    (sent) or the SMTP error it met.
+
+    Each SMTP command waits for the server's reply, so one connection leaves both ends idle
+    most of the time; a few connections in flight keep the server and this process busy.
+    The threads only wait on sockets; the mails were built before, in the task's thread.
+    """
+
+    def send_share(share: list[int]) -> list[tuple[int, Exception | None]]:
+        done = []
+        for i in share:
+            try:
+                _send_bytes(server, mails[i])
+            except (PermanentMailError, smtplib.SMTPException, OSError) as exc:
+                done.append((i, exc))
+            else:
+                done.append((i, None))
+        return done
+
+    connections = max(1, min(connections, len(mails)))
+    if connections == 1:
+        return [error for _i, error in send_share(list(range(len(mails))))]
+    pool = getattr(_SENDERS, "pool", None)
+    if pool is None or _SENDERS.pid != os.getpid() or _SENDERS.size < connections:
+        if pool is not None and _SENDERS.pid == os.getpid():
+            pool.shutdown(wait=False)
+        pool = ThreadPoolExecutor(connections, thread_name_prefix="smtp")
+        _SENDERS.pool, _SENDERS.pid, _SENDERS.size = pool, os.getpid(), connections
+    results: list = [None] * len(mails)
+    shares = [list(range(k, len(mails), connections)) for k in range(connections)]
+    for done in pool.map(send_share, shares):
+        for i, error in done:
+            results[i] = error
+    return results
 
 
 def _write_eml(message: EmailMessage, mime: MIMEText) -> str:
@@ -137,6 +200,26 @@ def _transmit(message: EmailMessage) -> None:
         _send_smtp(mime)
     else:
         message.file_name = _write_eml(message, mime)
+
+
+def _transmit_all(messages: list[EmailMessage]) -> list[Exception | None]:
+    """Send several mails now; per mail, None or the error it met. Over SMTP they go out on
+    ``MAIL_CONNECTIONS`` connections at once.
+    """
+    config = current_app.config
+    if config.get("MAIL_SERVER"):
+        outgoing = [_outgoing(build_mime(m)) for m in messages]
+        connections = int(config.get("MAIL_CONNECTIONS") or 1)
+        return _send_in_parallel(_server(config), outgoing, connections)
+    results: list[Exception | None] = []
+    for message in messages:
+        try:
+            _transmit(message)
+        except (PermanentMailError, smtplib.SMTPException, OSError) as exc:
+            results.append(exc)
+        else:
+            results.append(None)
+    return results
 
 
 def deliver(message_id: int, *, final_attempt: bool) -> str:
@@ -194,17 +277,16 @@ def deliver_many(message_ids: list[int], chunk: int = 25) -> dict[str, int]:
         )
         if is_postgres(db.session):
             stmt = stmt.with_for_update(skip_locked=True)
+        messages = list(db.session.scalars(stmt))
         sent, failed, retry = [], [], []
-        for message in db.session.scalars(stmt):
-            try:
-                _transmit(message)
-            except PermanentMailError as exc:
+        for message, exc in zip(messages, _transmit_all(messages), strict=True):
+            if exc is None:
+                sent.append(message)
+            elif isinstance(exc, PermanentMailError):
                 failed.append((message, MailStatus.failed, str(exc)[:500]))
-            except (smtplib.SMTPException, OSError) as exc:
+            else:
                 failed.append((message, MailStatus.queued, f"{exc.__class__.__name__}: {exc}"))
                 retry.append(message.id)
-            else:
-                sent.append(message)
         if sent:
             db.session.execute(
                 sa.update(EmailMessage)
