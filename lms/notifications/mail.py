@@ -79,8 +79,8 @@ def _sender() -> tuple[str, str]:
 
 
 # SMTP connections are kept open from mail to mail (a new TCP + TLS + login handshake per
-# mail would cap throughput at a few hundred per second), one per thread that sends: the
-# task's own thread, and in ``deliver_many`` each of its sending threads.
+# mail would cap throughput at a few hundred per second): one per task thread for single
+# mails, and ``MAIL_CONNECTIONS`` per task thread for runs, so no two threads share one.
 _SMTP: dict[tuple, smtplib.SMTP] = {}
 
 
@@ -129,11 +129,13 @@ def _server(config) -> dict:
     return {n: config.get(n) for n in (*names, "MAIL_PASSWORD", "MAIL_TIMEOUT")}
 
 
-def _send_bytes(server: dict, mail: _Outgoing) -> None:
-    """Send over this thread's connection to ``server``; reconnect once if it was dropped."""
+def _send_bytes(server: dict, mail: _Outgoing, line: tuple = ()) -> None:
+    """Send over this thread's connection to ``server`` (or the connection ``line`` names);
+    reconnect once if it was dropped.
+    """
     key = (
         os.getpid(),
-        threading.get_ident(),
+        line or threading.get_ident(),
         *(server[n] for n in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_SSL", "MAIL_USE_TLS")),
         server["MAIL_USERNAME"],
     )
@@ -173,12 +175,14 @@ def _send_in_parallel(server: dict, mails: list[_Outgoing], connections: int) ->
     most of the time; a few connections in flight keep the server and this process busy.
     The threads only wait on sockets; the mails were built before, in the task's thread.
     """
+    owner = threading.get_ident()
 
-    def send_share(share: list[int]) -> list[tuple[int, Exception | None]]:
+    def send_share(slot: int, share: list[int]) -> list[tuple[int, Exception | None]]:
+        # Connection ``slot`` of the calling thread: only this job uses it until map returns.
         done = []
         for i in share:
             try:
-                _send_bytes(server, mails[i])
+                _send_bytes(server, mails[i], (owner, slot))
             except (PermanentMailError, smtplib.SMTPException, OSError) as exc:
                 done.append((i, exc))
             else:
@@ -187,7 +191,7 @@ def _send_in_parallel(server: dict, mails: list[_Outgoing], connections: int) ->
 
     connections = max(1, min(connections, len(mails)))
     if connections == 1:
-        return [error for _i, error in send_share(list(range(len(mails))))]
+        return [error for _i, error in send_share(0, list(range(len(mails))))]
     pool = getattr(_SENDERS, "pool", None)
     if pool is None or _SENDERS.pid != os.getpid() or _SENDERS.size < connections:
         if pool is not None and _SENDERS.pid == os.getpid():
@@ -196,7 +200,7 @@ def _send_in_parallel(server: dict, mails: list[_Outgoing], connections: int) ->
         _SENDERS.pool, _SENDERS.pid, _SENDERS.size = pool, os.getpid(), connections
     results: list = [None] * len(mails)
     shares = [list(range(k, len(mails), connections)) for k in range(connections)]
-    for done in pool.map(send_share, shares):
+    for done in pool.map(send_share, range(connections), shares):
         for i, error in done:
             results[i] = error
     return results
