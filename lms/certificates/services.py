@@ -82,6 +82,11 @@ def register_subject(subject_type: str, resolver: Callable[[int], SubjectInfo | 
     _RESOLVERS[subject_type] = resolver
 
 
+def subject_info(subject_type: str, subject_id: int) -> SubjectInfo | None:
+    """What the subject's package says it is called, or None (no resolver, or no such row)."""
+    return _RESOLVERS.get(subject_type, lambda _id: None)(subject_id)
+
+
 def local_today() -> date:
     from lms.timeutil import to_local
 
@@ -129,8 +134,12 @@ def issue_certificate(
     expires_on: date | None = None,
     actor: User | None = None,
     render_pdf: bool = True,
+    resolved: tuple[SubjectInfo | None] | None = None,
 ) -> tuple[Certificate, bool]:
     """Issue one certificate, exactly once per holder and subject. Returns (certificate, new?).
+
+    ``resolved``: the subject's ``(subject_info(...),)`` when the caller already has it (a
+    batch issues many certificates for one subject and asks once).
 
     The partial unique index decides under concurrency: on PostgreSQL the insert runs in a
     savepoint and a duplicate returns the certificate the other transaction made.
@@ -142,7 +151,7 @@ def issue_certificate(
     holder = db.session.get(User, holder_id)
     if holder is None:
         raise NotFound()
-    info = _RESOLVERS.get(subject_type, lambda _id: None)(subject_id)
+    info = subject_info(subject_type, subject_id) if resolved is None else resolved[0]
     if info is not None:
         title = title or info.title
         organization_id = organization_id or info.organization_id
@@ -468,12 +477,17 @@ def run_batch(batch_id: int, chunk: int = 10) -> CertificateBatch | None:
     Items are claimed with SKIP LOCKED on PostgreSQL, each chunk commits its certificates,
     PDFs and progress together, and certificates are unique per holder and subject.
     """
+    from lms.notifications import services as notifications
+
+    resolved = None
     while True:
         batch = db.session.get(CertificateBatch, batch_id)
         if batch is None:
             return None
         if batch.status == BatchStatus.queued:
             batch.status = BatchStatus.running
+        if resolved is None:
+            resolved = (subject_info(batch.subject_type, batch.subject_id),)
         stmt = (
             sa.select(CertificateBatchItem)
             .where(CertificateBatchItem.batch_id == batch_id, CertificateBatchItem.done.is_(False))
@@ -486,20 +500,29 @@ def run_batch(batch_id: int, chunk: int = 10) -> CertificateBatch | None:
         if not items:
             db.session.commit()
             break
-        for item in items:
-            cert, _created = issue_certificate(
-                item.holder_id,
-                batch.kind,
-                batch.subject_type,
-                batch.subject_id,
-                batch.title,
-                organization_id=batch.organization_id,
-                issued_on=batch.issued_on,
-                expires_on=batch.expires_on,
-                render_pdf=False,
-            )
-            render_pdf(cert.id)
-            item.certificate_id, item.done = cert.id, True
+        # The chunk's holders and the issuer in a few queries, not several per certificate:
+        # issuing and drawing each PDF then find them in the session (which holds rows only
+        # weakly, hence the names kept here until the chunk is done).
+        holders = db.session.scalars(  # noqa: F841
+            sa.select(User).where(User.id.in_([i.holder_id for i in items]))
+        ).all()
+        issuer = db.session.get(Organization, batch.organization_id)  # noqa: F841
+        with notifications.gathered():
+            for item in items:
+                cert, _created = issue_certificate(
+                    item.holder_id,
+                    batch.kind,
+                    batch.subject_type,
+                    batch.subject_id,
+                    batch.title,
+                    organization_id=batch.organization_id,
+                    issued_on=batch.issued_on,
+                    expires_on=batch.expires_on,
+                    render_pdf=False,
+                    resolved=resolved,
+                )
+                render_pdf(cert.id)
+                item.certificate_id, item.done = cert.id, True
         db.session.flush()
         _count_progress(batch)
         db.session.commit()

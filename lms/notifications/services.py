@@ -208,13 +208,56 @@ def notify(
 
     ``key`` (optional) makes the mail idempotent: a mail with the same key per person is
     queued once only (``f"{key}:{user_id}"``). Returns the in-app notifications created.
+    Inside ``gathered()`` the work waits for the end of that block and this returns ``[]``.
     """
+    message = _Message(list(dict.fromkeys(user_ids)), title, body, link, key)
+    pending = db.session.info.get(_GATHERED)
+    if pending is not None:
+        pending.setdefault(Category(category), []).append(message)
+        return []
     with text_locale():
-        return _notify(user_ids, Category(category), title, body, link, key)
+        return _notify(Category(category), [message], one_mail_each=True)
 
 
-def _notify(user_ids, category, title, body, link, key) -> list[Notification]:
-    user_ids = list(dict.fromkeys(user_ids))
+@dataclass(frozen=True)
+class _Message:
+    user_ids: list[int]
+    title: str
+    body: str
+    link: str | None
+    key: str | None
+
+
+_GATHERED = "lms_gathered_notifications"
+
+
+@contextmanager
+def gathered():
+    """Within the block, ``notify`` calls are gathered and written together when it ends.
+
+    For work that tells many people one at a time in one transaction (a certificate batch):
+    the preferences, addresses and existing mails of everyone are read in a few queries and
+    the notifications and mails inserted together, instead of six queries per person. The
+    mails go out in runs (``send_emails``) after the transaction commits.
+    """
+    if db.session.info.get(_GATHERED) is not None:
+        yield  # already gathering: the outer block writes
+        return
+    pending: dict[Category, list[_Message]] = {}
+    db.session.info[_GATHERED] = pending
+    try:
+        yield
+    finally:
+        db.session.info.pop(_GATHERED, None)
+    with text_locale():
+        for category, messages in pending.items():
+            _notify(category, messages, one_mail_each=False)
+
+
+def _notify(
+    category: Category, messages: list[_Message], *, one_mail_each: bool
+) -> list[Notification]:
+    user_ids = list(dict.fromkeys(uid for m in messages for uid in m.user_ids))
     if not user_ids:
         return []
     channels = channels_for(user_ids, category)
@@ -223,34 +266,52 @@ def _notify(user_ids, category, title, body, link, key) -> list[Notification]:
             sa.select(User.id, User.email).where(User.id.in_(user_ids), User.active.is_(True))
         ).all()
     )
-    created = []
-    for uid in user_ids:
-        if uid not in emails:
-            continue
-        ch = channels[uid]
-        wants_digest = ch.email and ch.cadence == Cadence.digest and bool(emails[uid])
-        if ch.in_app or wants_digest:
-            n = Notification(
-                user_id=uid,
-                category=category,
-                title=title[:200],
-                body=body,
-                link=link,
-                digest_pending=wants_digest,
-                # Kept only for the digest when the person switched the app channel off.
-                read_at=None if ch.in_app else utcnow(),
+    keys = [f"{m.key}:{uid}" for m in messages if m.key for uid in m.user_ids]
+    taken = set()
+    for start in range(0, len(keys), 500):
+        taken.update(
+            db.session.scalars(
+                sa.select(EmailMessage.key).where(EmailMessage.key.in_(keys[start : start + 500]))
             )
-            db.session.add(n)
-            created.append(n)
-        if ch.email and ch.cadence == Cadence.immediate and emails[uid]:
-            queue_email(
-                emails[uid],
-                title,
-                _mail_body(body, link),
-                key=f"{key}:{uid}" if key else None,
-                user_id=uid,
-            )
+        )
+    created, mails = [], []
+    for m in messages:
+        for uid in m.user_ids:
+            if uid not in emails:
+                continue
+            ch = channels[uid]
+            wants_digest = ch.email and ch.cadence == Cadence.digest and bool(emails[uid])
+            if ch.in_app or wants_digest:
+                n = Notification(
+                    user_id=uid,
+                    category=category,
+                    title=m.title[:200],
+                    body=m.body,
+                    link=m.link,
+                    digest_pending=wants_digest,
+                    # Kept only for the digest when the person switched the app channel off.
+                    read_at=None if ch.in_app else utcnow(),
+                )
+                db.session.add(n)
+                created.append(n)
+            key = f"{m.key}:{uid}" if m.key else None
+            if ch.email and ch.cadence == Cadence.immediate and emails[uid] and key not in taken:
+                mails.append(
+                    _outbox_row(
+                        emails[uid], m.title, _mail_body(m.body, m.link), key=key, user_id=uid
+                    )
+                )
+                if key:
+                    taken.add(key)
+    db.session.add_all(mails)
     db.session.flush()
+    if one_mail_each:
+        from lms.notifications import tasks
+
+        for mail in mails:
+            enqueue_after_commit(db.session, tasks.send_email, mail.id)
+    else:
+        _enqueue_mail_runs([mail.id for mail in mails])
     return created
 
 
@@ -280,17 +341,23 @@ def queue_email(
         existing = db.session.scalar(sa.select(EmailMessage).where(EmailMessage.key == key))
         if existing is not None:
             return existing
-    else:
-        import secrets
-
-        key = f"mail:{secrets.token_hex(12)}"
-    message = EmailMessage(
-        key=key, user_id=user_id, to_address=to_address, subject=subject[:200], body=body
-    )
+    message = _outbox_row(to_address, subject, body, key=key, user_id=user_id)
     db.session.add(message)
     db.session.flush()
     enqueue_after_commit(db.session, tasks.send_email, message.id)
     return message
+
+
+def _outbox_row(
+    to_address: str, subject: str, body: str, *, key: str | None, user_id: int | None
+) -> EmailMessage:
+    if not key:
+        import secrets
+
+        key = f"mail:{secrets.token_hex(12)}"
+    return EmailMessage(
+        key=key, user_id=user_id, to_address=to_address, subject=subject[:200], body=body
+    )
 
 
 # --- reminders: the outbox -------------------------------------------------------------------
@@ -562,13 +629,21 @@ def _dispatch_batch(now: datetime | None, batch_size: int) -> dict[str, int]:
     if not rows:
         db.session.rollback()
         return counts
+    dropped: list[int] = []
     by_category: dict[Category, list[Reminder]] = {}
     for r in rows:
         if r.expires_at is not None and r.expires_at <= now:
-            r.status = ReminderStatus.dropped
-            counts["dropped"] += 1
+            dropped.append(r.id)
         else:
             by_category.setdefault(r.category, []).append(r)
+    if dropped:
+        db.session.execute(
+            sa.update(Reminder)
+            .where(Reminder.id.in_(dropped))
+            .values(status=ReminderStatus.dropped)
+            .execution_options(synchronize_session=False)
+        )
+        counts["dropped"] = len(dropped)
     for category, reminders in by_category.items():
         _deliver(category, reminders, now)
         counts["sent"] += len(reminders)
@@ -577,6 +652,12 @@ def _dispatch_batch(now: datetime | None, batch_size: int) -> dict[str, int]:
 
 
 def _deliver(category: Category, reminders: list[Reminder], now: datetime) -> None:
+    """Mark a claimed batch sent, with its notifications and mails, in a handful of statements.
+
+    The rows are written with bulk INSERT … RETURNING and UPDATE statements rather than one
+    ORM object per row: a batch of 500 reminders costs five statements instead of ~1,500.
+    The claimed ``Reminder`` objects are read, never changed, and expire at the commit.
+    """
     user_ids = list({r.user_id for r in reminders})
     channels = channels_for(user_ids, category)
     emails = dict(
@@ -584,11 +665,8 @@ def _deliver(category: Category, reminders: list[Reminder], now: datetime) -> No
             sa.select(User.id, User.email).where(User.id.in_(user_ids), User.active.is_(True))
         ).all()
     )
-    pairs = []
-    mails = []
+    notes, noted, mails = [], [], []
     for r in reminders:
-        r.attempts += 1
-        r.status, r.sent_at = ReminderStatus.sent, now
         if r.user_id not in emails:
             continue  # the person left; nothing to tell
         title, body = reminder_text(r)
@@ -596,36 +674,74 @@ def _deliver(category: Category, reminders: list[Reminder], now: datetime) -> No
         address = emails[r.user_id]
         wants_digest = ch.email and ch.cadence == Cadence.digest and bool(address)
         if ch.in_app or wants_digest:
-            n = Notification(
-                user_id=r.user_id,
-                category=category,
-                title=title[:200],
-                body=body,
-                link=r.link,
-                created_at=now,
-                digest_pending=wants_digest,
-                read_at=None if ch.in_app else now,
+            notes.append(
+                {
+                    "user_id": r.user_id,
+                    "category": category,
+                    "title": title[:200],
+                    "body": body,
+                    "link": r.link,
+                    "created_at": now,
+                    "digest_pending": wants_digest,
+                    "read_at": None if ch.in_app else now,
+                }
             )
-            db.session.add(n)
-            pairs.append((r, n))
+            noted.append(r.id)
         if ch.email and ch.cadence == Cadence.immediate and address:
             # The reminder is claimed and marked sent in this transaction, so its mail
             # cannot exist yet: no look-up needed; the unique key still guards.
             mails.append(
-                EmailMessage(
-                    key=f"reminder:{r.id}",
-                    user_id=r.user_id,
-                    to_address=address,
-                    subject=title[:200],
-                    body=_mail_body(body, r.link),
-                    created_at=now,
-                )
+                {
+                    "key": f"reminder:{r.id}",
+                    "user_id": r.user_id,
+                    "to_address": address,
+                    "subject": title[:200],
+                    "body": _mail_body(body, r.link),
+                    "status": MailStatus.queued,
+                    "attempts": 0,
+                    "created_at": now,
+                }
             )
-    db.session.add_all(mails)
-    db.session.flush()
-    for r, n in pairs:
-        r.notification_id = n.id
-    _enqueue_mail_runs([m.id for m in mails])
+    db.session.execute(
+        sa.update(Reminder)
+        .where(Reminder.id.in_([r.id for r in reminders]))
+        .values(status=ReminderStatus.sent, sent_at=now, attempts=Reminder.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if notes:
+        note_ids = db.session.scalars(
+            sa.insert(Notification).returning(Notification.id, sort_by_parameter_order=True),
+            notes,
+        ).all()
+        _link_notifications(list(zip(noted, note_ids, strict=True)))
+    mail_ids = []
+    if mails:
+        mail_ids = db.session.scalars(
+            sa.insert(EmailMessage).returning(EmailMessage.id, sort_by_parameter_order=True),
+            mails,
+        ).all()
+    _enqueue_mail_runs(list(mail_ids))
+
+
+def _link_notifications(pairs: list[tuple[int, int]]) -> None:
+    """Each reminder points at the notification it became: one UPDATE … FROM (VALUES …) on
+    PostgreSQL; elsewhere (SQLite in tests and the embedded default) one UPDATE per row.
+    """
+    if is_postgres(db.session):
+        linked = sa.values(
+            sa.column("id", sa.Integer), sa.column("notification_id", sa.Integer), name="linked"
+        ).data(pairs)
+        db.session.execute(
+            sa.update(Reminder)
+            .where(Reminder.id == linked.c.id)
+            .values(notification_id=linked.c.notification_id)
+            .execution_options(synchronize_session=False)
+        )
+    else:
+        db.session.execute(
+            sa.update(Reminder),
+            [{"id": rid, "notification_id": nid} for rid, nid in pairs],
+        )
 
 
 MAIL_RUN = 50

@@ -128,6 +128,49 @@ def test_the_qr_code_on_the_pdf_opens_the_verification_page_valid_then_revoked(
     assert "证书已吊销：焊接安全规范" in told
 
 
+def _poppler(tool: str, data: bytes, tmp_path) -> str:
+    if not shutil.which(tool):
+        pytest.fail(f"{tool} (poppler-utils) is needed to read the certificate PDF")
+    (tmp_path / "p.pdf").write_bytes(data)
+    args = [tool, tmp_path / "p.pdf"] + (["-"] if tool == "pdftotext" else [])
+    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
+
+
+def test_the_pdf_is_a4_landscape_with_the_chinese_font_embedded_and_searchable(
+    client, auth, tmp_path
+):
+    cert = CertificateFactory(title="焊工（高级）技能提升班", holder__name="欧阳晓燕")
+    db.session.commit()
+    auth.login(cert.holder)
+    data = client.get(f"/certificates/{cert.id}/pdf").data
+    info = dict(
+        (k.strip(), v.strip())
+        for k, v in (
+            line.split(":", 1) for line in _poppler("pdfinfo", data, tmp_path).splitlines()
+        )
+    )
+    assert info["Pages"] == "1"
+    assert info["Page size"].startswith("841.89 x 595.2")  # A4, wider than tall
+    fonts = _poppler("pdffonts", data, tmp_path).splitlines()[2:]
+    # Every font is embedded (a reader without Chinese fonts still shows the names) and
+    # has a Unicode map (the text can be searched and copied).
+    assert fonts and all(line.split()[-5:-2] == ["yes", "yes", "yes"] for line in fonts)
+    text = _poppler("pdftotext", data, tmp_path)
+    assert "欧阳晓燕" in text and "焊工（高级）技能提升班" in text and cert.serial in text
+
+
+def test_a_font_without_truetype_outlines_is_reported_clearly(app, client, auth, tmp_path):
+    not_a_font = tmp_path / "broken.ttf"
+    not_a_font.write_bytes(b"OTTO" + bytes(200))  # PostScript-outline signature, no tables
+    app.config["CERTIFICATE_FONT_PATH"] = str(not_a_font)
+    cert = CertificateFactory()
+    db.session.commit()
+    auth.login(cert.holder)
+    response = client.get(f"/certificates/{cert.id}/pdf")
+    assert response.status_code == 503
+    assert "fonts-wqy-microhei" in response.get_data(as_text=True)
+
+
 def test_an_expired_certificate_says_so_on_the_verification_page(client):
     cert = CertificateFactory(expires_on=date(2020, 1, 1))
     db.session.commit()
@@ -306,3 +349,50 @@ def test_an_integration_issues_a_batch_through_the_api(app, client, auth):
     assert listed["total"] == 3 and {c["state"] for c in listed["items"]} == {"valid"}
     bad = client.post("/api/v1/certificates/batches", json={"kind": "class", "holders": []})
     assert bad.status_code == 422 and "title" in bad.get_json()["errors"]
+
+
+def test_a_batch_tells_each_holder_once_with_the_same_queries_for_3_or_10_people(
+    app, query_counter
+):
+    from lms.notifications.models import EmailMessage
+
+    enterprise = EnterpriseFactory()
+    officer = UserFactory(roles=[Role.officer], organization=enterprise)
+
+    def batch_for(count: int, subject_id: int) -> list[str]:
+        workers = [UserFactory(organization=enterprise, email=None) for _ in range(count)]
+        for w in workers:
+            w.email = f"{w.employee_no}@example.org"
+        db.session.commit()
+        services.create_batch(
+            officer,
+            holders=[w.employee_no for w in workers],
+            kind="class",
+            title="焊接技能提升班",
+            subject_type="class",
+            subject_id=subject_id,
+        )
+        with query_counter() as statements:
+            db.session.commit()  # the batch runs (eager tasks in this tier)
+        for w in workers:
+            told = db.session.scalars(
+                sa.select(Notification.title).where(Notification.user_id == w.id)
+            ).all()
+            mails = db.session.scalars(
+                sa.select(EmailMessage.key).where(EmailMessage.user_id == w.id)
+            ).all()
+            assert told == ["您获得了培训结业证书：焊接技能提升班"] and len(mails) == 1
+        return statements
+
+    def people_reads(statements: list[str]) -> int:
+        # Reads of preferences, addresses and existing mails, the part that is per person
+        # when notifications are written one by one.
+        return sum(
+            ("FROM notification_preferences" in s)
+            or ("FROM users" in s and "users.email" in s)
+            or ("FROM email_messages" in s and "email_messages.key" in s)
+            for s in statements
+        )
+
+    small, large = batch_for(3, 1), batch_for(10, 2)
+    assert people_reads(small) == people_reads(large)

@@ -32,6 +32,8 @@ class Inbox:
     async def handle_DATA(self, server, session, envelope):
         if self.refuse:
             return f"{self.refuse} mailbox unavailable"
+        # SMTP lines end in CRLF; a bare LF is refused or mangled by many servers.
+        assert b"\n" not in envelope.original_content.replace(b"\r\n", b"")
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
 
@@ -188,3 +190,32 @@ def test_a_run_of_reminder_mails_sends_the_good_and_records_the_refused(app, inb
     statuses = {address: status for address, status in rows}
     assert statuses["bad@example.com"] == MailStatus.failed
     assert db.session.scalar(sa.select(sa.func.count(Reminder.id))) == 3
+
+
+def test_a_run_goes_out_over_several_connections_each_mail_once_and_they_are_kept(app, inbox):
+    from datetime import timedelta as td
+
+    from lms.notifications.services import ReminderSpec
+
+    app.config["MAIL_CONNECTIONS"] = 3
+    people = [UserFactory(email=f"p{i}@example.com") for i in range(20)]
+    for subject_id in (1, 2):
+        services.schedule_reminders(
+            [p.id for p in people],
+            "class_session",
+            subject_id,
+            [ReminderSpec("session_1h", utcnow() - td(minutes=1), utcnow() + td(hours=1))],
+            category="class_session",
+            title=f"课次 {subject_id}",
+        )
+        db.session.commit()
+        assert services.dispatch_due()["sent"] == 20
+    keys = [m["X-LMS-Key"] for m in inbox.messages]
+    assert len(keys) == 40 and len(set(keys)) == 40
+    assert inbox.connections == 3  # opened for the first run, used again for the second
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(EmailMessage.id)).where(EmailMessage.status == MailStatus.sent)
+        )
+        == 40
+    )
