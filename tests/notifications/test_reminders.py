@@ -291,3 +291,13 @@ def test_live_lecture_reminder_moves_with_the_lecture_and_goes_when_cancelled(ap
     assert row.due_at == starts + timedelta(hours=2) - timedelta(minutes=30)
     _send(signals.live_lecture_cancelled, lecture_id=4)
     assert _reminders()[0].status == ReminderStatus.withdrawn
+
+
+def test_a_dispatched_reminder_shows_in_the_cached_badge_at_once(app, client, auth):
+    worker = UserFactory(email="xiaohu@example.com")
+    starts = _schedule([worker.id])
+    db.session.commit()
+    auth.login(worker)
+    assert "通知（0 条未读）" in client.get("/").get_data(as_text=True)  # now cached
+    assert services.dispatch_due(now=starts - timedelta(hours=23))["sent"] == 1
+    assert "通知（1 条未读）" in client.get("/").get_data(as_text=True)
