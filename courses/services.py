@@ -218,7 +218,7 @@ def catalog_query(actor: User, filters: CatalogFilter | None = None) -> sa.Selec
 # committed change to a course or lecture moves the catalog to a new generation, which
 # retires every cached copy at once.
 
-CATALOG_GENERATION = "courses-catalog"
+CATALOG_GENERATION = invalidation.register_generation("courses-catalog")
 
 
 def catalog_generation() -> int:

@@ -21,7 +21,7 @@ from lms.accounts.models import ApiToken, Organization, User, UserRole
 from lms.core import invalidation
 from lms.extensions import cache, db
 
-GENERATION = "accounts-principal"
+GENERATION = invalidation.register_generation("accounts-principal")
 
 
 def _user_key(user_id: int) -> str:

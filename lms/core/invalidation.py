@@ -12,7 +12,7 @@ whole family at once (``renew``). It is incremented atomically on Redis and neve
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, g, has_app_context, has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -22,13 +22,31 @@ from lms.extensions import cache
 _PENDING = "cache_invalidations"
 
 
+#: Every generation in use, read together once per request (one round trip to Redis).
+_NAMES: set[str] = set()
+
+
+def register_generation(name: str) -> str:
+    _NAMES.add(name)
+    return name
+
+
 def generation(name: str) -> int:
-    return int(cache.get(f"generation:{name}") or 0)
+    known = g.get("cache_generations") if has_request_context() else None
+    if known is None or name not in known:
+        names = sorted(_NAMES | {name})
+        values = cache.get_many(*(f"generation:{n}" for n in names))
+        known = {n: int(v or 0) for n, v in zip(names, values, strict=True)}
+        if has_request_context():
+            g.cache_generations = known
+    return known[name]
 
 
 def renew(name: str) -> None:
     # cachelib's inc: INCRBY on Redis (atomic, no expiry); get-and-set per process otherwise.
     cache.cache.inc(f"generation:{name}")
+    if has_app_context():
+        g.pop("cache_generations", None)
 
 
 def _pending(session: Session) -> set[tuple[str, str]]:

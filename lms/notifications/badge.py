@@ -16,7 +16,7 @@ from lms.core import invalidation
 from lms.extensions import cache, db
 from lms.notifications.models import Notification
 
-GENERATION = "notifications-badge"
+GENERATION = invalidation.register_generation("notifications-badge")
 
 
 def _key(user_id: int) -> str:
