@@ -1597,11 +1597,17 @@ def submit_quiz(actor: User, lecture_id: int, answers: dict[int, list[int]]) -> 
 # --- my learning ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class NextLecture:
+    id: int
+    title: str
+
+
 @dataclass
 class LearningItem:
     enrollment: Enrollment
     course: Course
-    next_lecture: Lecture | None
+    next_lecture: NextLecture | None
 
 
 def my_learning_query(actor: User) -> sa.Select:
@@ -1620,7 +1626,7 @@ def my_learning_query(actor: User) -> sa.Select:
 def learning_items(enrollments: list[Enrollment]) -> list[LearningItem]:
     """Attach each enrollment's next lecture to do, in two queries whatever the count."""
     active = [e for e in enrollments if e.status == EnrollmentStatus.enrolled]
-    nexts: dict[int, Lecture] = {}
+    nexts: dict[int, NextLecture] = {}
     if active:
         done = (
             sa.select(LectureProgress.lecture_id)
@@ -1630,13 +1636,21 @@ def learning_items(enrollments: list[Enrollment]) -> list[LearningItem]:
             )
             .scalar_subquery()
         )
-        lectures = db.session.scalars(
-            sa.select(Lecture)
-            .where(Lecture.course_id.in_([e.course_id for e in active]), Lecture.id.not_in(done))
-            .order_by(Lecture.course_id, Lecture.position, Lecture.id)
+        # Only the first lecture left in each course, and only what the page shows of it.
+        rank = (
+            sa.func.row_number()
+            .over(partition_by=Lecture.course_id, order_by=(Lecture.position, Lecture.id))
+            .label("rank")
         )
-        for lecture in lectures:
-            nexts.setdefault(lecture.course_id, lecture)
+        left = (
+            sa.select(Lecture.id, Lecture.course_id, Lecture.title, rank)
+            .where(Lecture.course_id.in_([e.course_id for e in active]), Lecture.id.not_in(done))
+            .subquery()
+        )
+        rows = db.session.execute(
+            sa.select(left.c.id, left.c.course_id, left.c.title).where(left.c.rank == 1)
+        )
+        nexts = {row.course_id: NextLecture(row.id, row.title) for row in rows}
     return [LearningItem(e, e.course, nexts.get(e.course_id)) for e in enrollments]
 
 
