@@ -221,7 +221,7 @@ def catalog_query(actor: User, filters: CatalogFilter | None = None) -> sa.Selec
 CATALOG_GENERATION = invalidation.register_generation("courses-catalog")
 
 
-def catalog_generation() -> int:
+def catalog_generation() -> str:
     return invalidation.generation(CATALOG_GENERATION)
 
 

@@ -6,7 +6,7 @@ put back into each request's session with ``merge(load=False)`` — no query.
 
 A copy is never trusted past a change: any committed change to a person, their roles or
 their API tokens deletes that person's copy, and a change to any organization (a move
-changes every path under it) retires all copies at once by moving a generation number.
+changes every path under it) retires all copies at once by replacing their generation.
 Copies also expire after ``PRINCIPAL_CACHE_SECONDS`` (0 turns the cache off).
 """
 

@@ -6,11 +6,13 @@ When a flush touches what a copy was made from, they call ``delete_after_commit`
 ``renew_after_commit``; nothing happens to the cache until the transaction commits (a
 rolled-back change retires nothing), and then it happens once.
 
-A *generation* is a counter that is part of a family of keys: moving it on retires the
-whole family at once (``renew``). It is incremented atomically on Redis and never expires.
+A *generation* is a random value that is part of a family of keys: replacing it retires the
+whole family at once (``renew``). It never expires, and a lost one is replaced, never reset.
 """
 
 from __future__ import annotations
+
+import secrets
 
 from flask import current_app, g, has_app_context, has_request_context
 from sqlalchemy import event
@@ -31,20 +33,32 @@ def register_generation(name: str) -> str:
     return name
 
 
-def generation(name: str) -> int:
+def _generation_key(name: str) -> str:
+    return f"generation:{name}"
+
+
+def generation(name: str) -> str:
     known = g.get("cache_generations") if has_request_context() else None
     if known is None or name not in known:
         names = sorted(_NAMES | {name})
-        values = cache.get_many(*(f"generation:{n}" for n in names))
-        known = {n: int(v or 0) for n, v in zip(names, values, strict=True)}
+        values = cache.get_many(*(_generation_key(n) for n in names))
+        known = {n: v if v is not None else _start(n) for n, v in zip(names, values, strict=True)}
         if has_request_context():
             g.cache_generations = known
     return known[name]
 
 
+def _start(name: str) -> str:
+    # A generation that is missing (never set, or evicted from a bounded file cache) starts
+    # afresh with a value no earlier copy was stored under, so losing it retires copies
+    # rather than bringing old ones back.
+    cache.add(_generation_key(name), secrets.token_hex(8), timeout=0)
+    return cache.get(_generation_key(name))
+
+
 def renew(name: str) -> None:
-    # cachelib's inc: INCRBY on Redis (atomic, no expiry); get-and-set per process otherwise.
-    cache.cache.inc(f"generation:{name}")
+    """Retire every copy stored under the current generation (a new random value, no expiry)."""
+    cache.set(_generation_key(name), secrets.token_hex(8), timeout=0)
     if has_app_context():
         g.pop("cache_generations", None)
 
