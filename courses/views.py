@@ -102,6 +102,26 @@ def _form_errors(form, exc: DomainError) -> None:
         flash(exc.message, "error")
 
 
+def _submitted(form, save):
+    """Run ``save`` for a valid submitted form; the pattern every editing page shares.
+
+    Returns ``(done, result, status)``: ``done`` when ``save`` went through; otherwise the
+    page is shown again with ``status`` — 200 before any submission, 422 for field errors,
+    or the refusal's own status with its messages put on the form's fields. A 413 (upload
+    too large) stays an error page of its own.
+    """
+    if not form.validate_on_submit():
+        return False, None, 422 if form.errors else 200
+    try:
+        return True, save(), 200
+    except DomainError as exc:
+        if exc.status == 413:
+            raise
+        db.session.rollback()
+        _form_errors(form, exc)
+        return False, None, exc.status
+
+
 # --- learners ------------------------------------------------------------------------------
 
 
@@ -386,25 +406,16 @@ def new_course():
     _upload_limit(current_app.config["COURSE_COVER_MAX_BYTES"])
     form = CourseForm()
     _course_form(form)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            course = services.create_course(current_user, **_course_data(form))
-            cover = form.cover.data
-            if cover and getattr(cover, "filename", ""):
-                services.set_cover(
-                    current_user, course, cover.stream, cover.filename, request.content_length
-                )
-        except DomainError as exc:
-            if exc.status == 413:
-                raise
-            _form_errors(form, exc)
-            status = exc.status
-        else:
-            flash(_("课程已创建（草稿）。接下来添加各讲内容。"), "success")
-            return redirect(url_for("courses.edit_course", course_id=course.id))
-    elif form.errors:
-        status = 422
+
+    def save():
+        course = services.create_course(current_user, **_course_data(form))
+        _save_cover(form, course)
+        return course
+
+    done, course, status = _submitted(form, save)
+    if done:
+        flash(_("课程已创建（草稿）。接下来添加各讲内容。"), "success")
+        return redirect(url_for("courses.edit_course", course_id=course.id))
     return render_template("courses/course_form.html", form=form, course=None), status
 
 
@@ -420,26 +431,15 @@ def edit_course(course_id: int):
         form.skill_level.data = course.skill_level.value if course.skill_level else ""
         form.organization_ids.data = [o.id for o in course.organizations]
         form.lecturer_ids.data = [u.id for u in course.lecturers]
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.update_course(current_user, course, **_course_data(form))
-            cover = form.cover.data
-            if cover and getattr(cover, "filename", ""):
-                services.set_cover(
-                    current_user, course, cover.stream, cover.filename, request.content_length
-                )
-        except DomainError as exc:
-            if exc.status == 413:
-                raise
-            db.session.rollback()
-            _form_errors(form, exc)
-            status = exc.status
-        else:
-            flash(_("课程已保存。"), "success")
-            return redirect(url_for("courses.edit_course", course_id=course.id))
-    elif form.errors:
-        status = 422
+
+    def save():
+        services.update_course(current_user, course, **_course_data(form))
+        _save_cover(form, course)
+
+    done, _result, status = _submitted(form, save)
+    if done:
+        flash(_("课程已保存。"), "success")
+        return redirect(url_for("courses.edit_course", course_id=course.id))
     return render_template(
         "courses/course_form.html",
         form=form,
@@ -494,6 +494,14 @@ def _upload_limit_for(kind: LectureKind) -> int:
     return config["COURSE_FILE_MAX_BYTES"]
 
 
+def _save_cover(form: CourseForm, course) -> None:
+    cover = form.cover.data
+    if cover and getattr(cover, "filename", ""):
+        services.set_cover(
+            current_user, course, cover.stream, cover.filename, request.content_length
+        )
+
+
 def _save_upload(form: LectureForm, lecture) -> None:
     upload = form.file.data
     if upload and getattr(upload, "filename", ""):
@@ -510,39 +518,33 @@ def new_lecture(course_id: int, kind: str):
         raise NotFound() from None
     _upload_limit(_upload_limit_for(kind))
     form = LectureForm()
-    status = 200
-    if form.validate_on_submit():
+
+    def save():
         upload = form.file.data
         has_upload = bool(upload and getattr(upload, "filename", ""))
-        try:
-            if kind == LectureKind.file and not has_upload:
-                raise Invalid(errors={"file": [_("请选择要上传的文件。")]})
-            if kind == LectureKind.video and not has_upload and not form.video_url.data:
-                raise Invalid(errors={"video_url": [_("请上传视频，或填写外部视频链接。")]})
-            if has_upload:
-                # Check type and size before the lecture exists, so a refusal leaves nothing.
-                services.check_upload(kind, upload.filename)
-            lecture = services.add_lecture(current_user, course, kind, **_lecture_data(form, kind))
-            if has_upload:
-                try:
-                    _save_upload(form, lecture)
-                except DomainError:
-                    services.delete_lecture(current_user, lecture)
-                    raise
-        except DomainError as exc:
-            if exc.status == 413:
+        if kind == LectureKind.file and not has_upload:
+            raise Invalid(errors={"file": [_("请选择要上传的文件。")]})
+        if kind == LectureKind.video and not has_upload and not form.video_url.data:
+            raise Invalid(errors={"video_url": [_("请上传视频，或填写外部视频链接。")]})
+        if has_upload:
+            # Check type and size before the lecture exists, so a refusal leaves nothing.
+            services.check_upload(kind, upload.filename)
+        lecture = services.add_lecture(current_user, course, kind, **_lecture_data(form, kind))
+        if has_upload:
+            try:
+                _save_upload(form, lecture)
+            except DomainError:
+                services.delete_lecture(current_user, lecture)
                 raise
-            db.session.rollback()
-            _form_errors(form, exc)
-            status = exc.status
-        else:
-            if kind == LectureKind.quiz:
-                flash(_("测验已添加，现在添加题目。"), "success")
-                return redirect(url_for("courses.edit_lecture", lecture_id=lecture.id))
-            flash(_("已添加。"), "success")
-            return redirect(url_for("courses.edit_course", course_id=course.id))
-    elif form.errors:
-        status = 422
+        return lecture
+
+    done, lecture, status = _submitted(form, save)
+    if done:
+        if kind == LectureKind.quiz:
+            flash(_("测验已添加，现在添加题目。"), "success")
+            return redirect(url_for("courses.edit_lecture", lecture_id=lecture.id))
+        flash(_("已添加。"), "success")
+        return redirect(url_for("courses.edit_course", course_id=course.id))
     return render_template(
         "courses/lecture_form.html", form=form, course=course, kind=kind, lecture=None
     ), status
@@ -557,22 +559,15 @@ def edit_lecture(lecture_id: int):
     form = LectureForm(obj=lecture)
     if request.method == "GET" and lecture.starts_at:
         form.starts_at.data = lecture.starts_at.astimezone(local_zone()).replace(tzinfo=None)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.update_lecture(current_user, lecture, **_lecture_data(form, lecture.kind))
-            _save_upload(form, lecture)
-        except DomainError as exc:
-            if exc.status == 413:
-                raise
-            db.session.rollback()
-            _form_errors(form, exc)
-            status = exc.status
-        else:
-            flash(_("已保存。"), "success")
-            return redirect(url_for("courses.edit_lecture", lecture_id=lecture.id))
-    elif form.errors:
-        status = 422
+
+    def save():
+        services.update_lecture(current_user, lecture, **_lecture_data(form, lecture.kind))
+        _save_upload(form, lecture)
+
+    done, _result, status = _submitted(form, save)
+    if done:
+        flash(_("已保存。"), "success")
+        return redirect(url_for("courses.edit_lecture", lecture_id=lecture.id))
     question_form = QuestionForm(formdata=None)
     return render_template(
         "courses/lecture_form.html",
