@@ -1273,16 +1273,31 @@ def _progress_row(enrollment: Enrollment, lecture: Lecture) -> LectureProgress:
     return row if row is not None else _new_progress_row(enrollment, lecture)
 
 
+def _due_for_touch(last_lecture_id, last_active_at, lecture_id: int, now: datetime) -> bool:
+    """Where the learner is gets written at most once a minute per lecture."""
+    return (
+        last_lecture_id != lecture_id
+        or last_active_at is None
+        or now - last_active_at > timedelta(minutes=1)
+    )
+
+
 def _touch(enrollment: Enrollment, lecture: Lecture) -> None:
-    """Remember where the learner is; written at most once a minute per lecture."""
     now = utcnow()
-    if (
-        enrollment.last_lecture_id != lecture.id
-        or enrollment.last_active_at is None
-        or now - enrollment.last_active_at > timedelta(minutes=1)
-    ):
+    if _due_for_touch(enrollment.last_lecture_id, enrollment.last_active_at, lecture.id, now):
         enrollment.last_lecture_id = lecture.id
         enrollment.last_active_at = now
+
+
+def _clamp_position(
+    kind: LectureKind, length: int | None, position_seconds: int
+) -> tuple[int, bool]:
+    """The position kept (never past a video's end) and whether it means watched (90%)."""
+    position = max(0, int(position_seconds))
+    if kind in (LectureKind.video, LectureKind.live) and length:
+        position = min(position, int(length))
+        return position, position >= 0.9 * length
+    return position, False
 
 
 @dataclass(frozen=True)
@@ -1323,12 +1338,10 @@ def save_progress(
         raise Invalid(errors={"completed": [_("测验需要答题及格才算完成。")]})
     row = access.progress or _new_progress_row(enrollment, lecture)
     if position_seconds is not None:
-        row.position_seconds = max(0, int(position_seconds))
-        length = lecture.duration_seconds or duration_seconds
-        if lecture.kind in (LectureKind.video, LectureKind.live) and length:
-            row.position_seconds = min(row.position_seconds, int(length))
-            if row.position_seconds >= 0.9 * length:
-                completed = True
+        row.position_seconds, watched = _clamp_position(
+            lecture.kind, lecture.duration_seconds or duration_seconds, position_seconds
+        )
+        completed = completed or watched
     _touch(enrollment, lecture)
     newly_completed = completed and not row.completed
     if newly_completed:
@@ -1380,12 +1393,9 @@ def _save_position_fast(
     kind, length, enrollment_id, status, last_lecture_id, last_active_at, progress_id, done = row
     if status not in SEATED:
         return None
-    position = max(0, int(position_seconds))
-    length = length or duration_seconds
-    if kind in (LectureKind.video, LectureKind.live) and length:
-        position = min(position, int(length))
-        if position >= 0.9 * length and not done:
-            return None  # completes the lecture: the full path, with its signals
+    position, watched = _clamp_position(kind, length or duration_seconds, position_seconds)
+    if watched and not done:
+        return None  # completes the lecture: the full path, with its signals
     now = utcnow()
     save = (
         sa.update(LectureProgress)
@@ -1397,11 +1407,7 @@ def _save_position_fast(
         # round trip for a SET LOCAL): a position is not worth waiting for the disk.
         save = save.returning(sa.func.set_config("synchronous_commit", "off", True))
     db.session.execute(save, execution_options={"synchronize_session": False})
-    if (
-        last_lecture_id != lecture_id
-        or last_active_at is None
-        or now - last_active_at > timedelta(minutes=1)
-    ):
+    if _due_for_touch(last_lecture_id, last_active_at, lecture_id, now):
         db.session.execute(
             sa.update(Enrollment)
             .where(Enrollment.id == enrollment_id)
