@@ -139,7 +139,7 @@ class Result:
 def request_once(server: Server, endpoint: Endpoint) -> tuple[int, dict, bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
     headers = dict(endpoint.headers)
-    if endpoint.body is not None:
+    if endpoint.body is not None or endpoint.body_template is not None:
         headers.setdefault("Content-Type", "application/json")
     conn.request(
         endpoint.method,
