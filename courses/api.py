@@ -6,8 +6,16 @@ from flask.views import MethodView
 from flask_login import current_user
 
 from courses import schemas, services
-from lms.core.apiutil import PageArgsSchema, api_blueprint, page_of, paginated
+from lms.accounts.services import request_claim
+from lms.core.apiutil import (
+    PageArgsSchema,
+    api_blueprint,
+    authenticated_in_service,
+    page_of,
+    paginated,
+)
 from lms.errors import NotFound
+from lms.extensions import limiter
 
 blp = api_blueprint(
     "courses-api", __name__, "Courses, lectures, enrollment, progress, quizzes and reports."
@@ -106,11 +114,13 @@ class LectureItem(MethodView):
 
 
 @blp.route("/lectures/<int:lecture_id>/progress", methods=["PUT"])
+@authenticated_in_service
+@limiter.exempt  # the player's heartbeat: no limit to count, so skip the lookup too
 @blp.arguments(schemas.ProgressInSchema)
 @blp.response(200, schemas.ProgressSchema)
 def save_progress(data, lecture_id: int):
     """Save the video position and/or mark the lecture done (seated learners)."""
-    row = services.save_progress(current_user, lecture_id, **data)
+    row = services.save_progress(current_user, lecture_id, claim=request_claim(), **data)
     if row is None:  # a lecturer previewing
         return {"lecture_id": lecture_id, "position_seconds": 0, "completed": False, "saved": False}
     return {

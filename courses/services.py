@@ -13,6 +13,7 @@ Who may do what:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -44,10 +45,11 @@ from courses.models import (
 )
 from lms.accounts import scope
 from lms.accounts.models import Organization, Role, SkillLevel, User, UserRole
+from lms.accounts.services import Claim, claimed_user_id
 from lms.audit import services as audit
 from lms.core import invalidation, storage
 from lms.db import after_commit, enqueue_after_commit, is_postgres, utcnow
-from lms.errors import Conflict, Forbidden, Invalid, NotFound
+from lms.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from lms.extensions import cache, db
 from lms.signals import (
     course_assigned,
@@ -1289,14 +1291,22 @@ def _touch(enrollment: Enrollment, lecture: Lecture) -> None:
         enrollment.last_active_at = now
 
 
+#: Lectures whose position is a point in a recording, and the share of it that means watched.
+PLAYED_KINDS = (LectureKind.video, LectureKind.live)
+WATCHED_SHARE = 0.9
+
+
 def _clamp_position(
     kind: LectureKind, length: int | None, position_seconds: int
 ) -> tuple[int, bool]:
-    """The position kept (never past a video's end) and whether it means watched (90%)."""
+    """The position kept (never past a video's end) and whether it means watched.
+
+    ``_heartbeat_on_postgres`` states the same rule in SQL; tests hold the two together.
+    """
     position = max(0, int(position_seconds))
-    if kind in (LectureKind.video, LectureKind.live) and length:
+    if kind in PLAYED_KINDS and length:
         position = min(position, int(length))
-        return position, position >= 0.9 * length
+        return position, position >= WATCHED_SHARE * length
     return position, False
 
 
@@ -1311,6 +1321,7 @@ def save_progress(
     actor: User,
     lecture_id: int,
     *,
+    claim: Claim | None = None,
     position_seconds: int | None = None,
     completed: bool = False,
     duration_seconds: int | None = None,
@@ -1320,16 +1331,20 @@ def save_progress(
     A video counts as watched at 90% of its length. Quizzes complete only by passing.
     Previews by lecturers record nothing and return None.
 
-    The player calls this every few seconds for every learner watching, so the usual
-    case — a new position — costs one read (lecture, seat and progress row together) and
-    one write (``_save_position_fast``). Position-only saves on PostgreSQL commit without
-    waiting for the disk flush: a database crash can lose the last fraction of a second
-    of positions, never a completion (those commit normally).
+    The player calls this every few seconds for every learner watching. Given the
+    request's ``claim``, the usual case — a new position — is answered without loading
+    ``actor`` at all: one read checks the claim, the seat and the progress row together,
+    one write saves the position (``_save_position_fast``). Anything else takes the full
+    path below, which needs ``actor`` signed in. Position-only saves on PostgreSQL commit
+    without waiting for the disk flush: a database crash can lose the last fraction of a
+    second of positions, never a completion (those commit normally).
     """
-    if not completed:
-        saved = _save_position_fast(actor, lecture_id, position_seconds, duration_seconds)
+    if not completed and claim is not None:
+        saved = _save_position_fast(claim, lecture_id, position_seconds, duration_seconds)
         if saved is not None:
             return saved
+    if not actor.is_authenticated:
+        raise Unauthorized()
     access = open_lecture(actor, lecture_id, with_progress=True)
     if access.preview:
         return None
@@ -1355,29 +1370,108 @@ def save_progress(
 
 
 def _save_position_fast(
-    actor: User, lecture_id: int, position_seconds: int | None, duration_seconds: int | None
+    claim: Claim, lecture_id: int, position_seconds: int | None, duration_seconds: int | None
 ) -> SavedProgress | None:
-    """The heartbeat of a seated learner, in plain SQL: one read, one or two writes.
+    """The heartbeat of a seated learner in plain SQL, committed without BEGIN or COMMIT.
 
-    Returns None whenever anything else has to happen — no seat, no progress row yet, a
-    position that completes the lecture — and the full path handles it.
+    Returns None whenever anything else has to happen — a claim that does not hold, no
+    seat, no progress row yet, a position that completes the lecture — and the full path
+    handles it (and answers it properly). The statements are built once and reused:
+    building them costs more than running them.
     """
     if position_seconds is None:
         return None
+    values = {
+        "lecture": lecture_id,
+        "position": max(0, int(position_seconds)),
+        "duration": duration_seconds,
+        "now": utcnow(),
+        **claim.params(),
+    }
+    if not is_postgres(db.session):
+        return _heartbeat_read_then_write(claim, values)
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        row = conn.execute(_heartbeat_on_postgres(claim.kind), values).first()
+        if row is None:
+            return None
+        position, done, enrollment_id, last_lecture_id, last_active_at, _async = row
+        if _due_for_touch(last_lecture_id, last_active_at, lecture_id, values["now"]):
+            conn.execute(_touch_statement(), {**values, "enrollment_id": enrollment_id})
+    return SavedProgress(lecture_id, position, done)
+
+
+@functools.cache
+def _heartbeat_on_postgres(claim_kind: str) -> sa.Update:
+    """One UPDATE that checks the claim and the seat, clamps and saves the position.
+
+    The clamp is ``_clamp_position`` in SQL. It returns what the learner's enrollment
+    says about where they are, so the once-a-minute touch needs no read of its own.
+    """
+    position = sa.bindparam("position", type_=sa.Integer)
+    length = sa.func.coalesce(
+        sa.func.nullif(Lecture.duration_seconds, 0), sa.bindparam("duration", type_=sa.Integer), 0
+    )
+    # Equalities rather than IN: an IN list is expanded anew on every execution.
+    played = sa.or_(*(Lecture.kind == kind for kind in PLAYED_KINDS)) & (length > 0)
+    watched = played & (position >= WATCHED_SHARE * length)
+    return (
+        sa.update(LectureProgress)
+        .where(
+            LectureProgress.lecture_id == Lecture.id,
+            LectureProgress.enrollment_id == Enrollment.id,
+            Lecture.id == sa.bindparam("lecture"),
+            Enrollment.course_id == Lecture.course_id,
+            Enrollment.user_id == claimed_user_id(claim_kind),
+            sa.or_(*(Enrollment.status == status for status in SEATED)),
+            # A position that completes the lecture takes the full path, with its signals.
+            LectureProgress.completed | ~watched,
+        )
+        .values(
+            position_seconds=sa.case((played & (position > length), length), else_=position),
+            updated_at=sa.bindparam("now"),
+        )
+        .returning(
+            LectureProgress.position_seconds,
+            LectureProgress.completed,
+            Enrollment.id,
+            Enrollment.last_lecture_id,
+            Enrollment.last_active_at,
+            # Asynchronous commit for this statement alone, without a round trip for a
+            # SET: a position is not worth waiting for the disk flush.
+            sa.func.set_config("synchronous_commit", "off", True),
+        )
+    )
+
+
+@functools.cache
+def _touch_statement() -> sa.Update:
+    return (
+        sa.update(Enrollment)
+        .where(Enrollment.id == sa.bindparam("enrollment_id"))
+        .values(last_lecture_id=sa.bindparam("lecture"), last_active_at=sa.bindparam("now"))
+    )
+
+
+def _heartbeat_read_then_write(claim: Claim, values: dict) -> SavedProgress | None:
+    """The same heartbeat on SQLite, whose RETURNING cannot name the joined tables."""
     row = db.session.execute(
         sa.select(
             Lecture.kind,
             Lecture.duration_seconds,
             Enrollment.id,
-            Enrollment.status,
             Enrollment.last_lecture_id,
             Enrollment.last_active_at,
             LectureProgress.id,
             LectureProgress.completed,
         )
+        .select_from(Lecture)
         .join(
             Enrollment,
-            sa.and_(Enrollment.course_id == Lecture.course_id, Enrollment.user_id == actor.id),
+            sa.and_(
+                Enrollment.course_id == Lecture.course_id,
+                Enrollment.user_id == claimed_user_id(claim.kind),
+                Enrollment.status.in_(SEATED),
+            ),
         )
         .join(
             LectureProgress,
@@ -1386,32 +1480,26 @@ def _save_position_fast(
                 LectureProgress.lecture_id == Lecture.id,
             ),
         )
-        .where(Lecture.id == lecture_id)
+        .where(Lecture.id == values["lecture"]),
+        values,
     ).first()
     if row is None:
         return None
-    kind, length, enrollment_id, status, last_lecture_id, last_active_at, progress_id, done = row
-    if status not in SEATED:
-        return None
-    position, watched = _clamp_position(kind, length or duration_seconds, position_seconds)
+    kind, length, enrollment_id, last_lecture_id, last_active_at, progress_id, done = row
+    position, watched = _clamp_position(kind, length or values["duration"], values["position"])
     if watched and not done:
-        return None  # completes the lecture: the full path, with its signals
-    now = utcnow()
-    save = (
+        return None
+    lecture_id, now = values["lecture"], values["now"]
+    db.session.execute(
         sa.update(LectureProgress)
         .where(LectureProgress.id == progress_id)
-        .values(position_seconds=position, updated_at=now)
+        .values(position_seconds=position, updated_at=now),
+        execution_options={"synchronize_session": False},
     )
-    if is_postgres(db.session):
-        # The write itself switches its transaction to asynchronous commit (no extra
-        # round trip for a SET LOCAL): a position is not worth waiting for the disk.
-        save = save.returning(sa.func.set_config("synchronous_commit", "off", True))
-    db.session.execute(save, execution_options={"synchronize_session": False})
     if _due_for_touch(last_lecture_id, last_active_at, lecture_id, now):
         db.session.execute(
-            sa.update(Enrollment)
-            .where(Enrollment.id == enrollment_id)
-            .values(last_lecture_id=lecture_id, last_active_at=now),
+            _touch_statement(),
+            {**values, "enrollment_id": enrollment_id},
             execution_options={"synchronize_session": False},
         )
     db.session.commit()
