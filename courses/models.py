@@ -147,6 +147,15 @@ class Lecture(TimestampMixin, Base):
     def has_media(self) -> bool:
         return bool(self.file_key or self.video_url)
 
+    @property
+    def completes_by_watching(self) -> bool:
+        """A video of known length is done when watched (90%), not when someone says so.
+
+        A video without a known length (an external link the player cannot measure) and
+        a live session (attended, not played) may still be marked done by hand.
+        """
+        return self.kind == LectureKind.video and bool(self.duration_seconds)
+
 
 class Question(Base):
     __tablename__ = "quiz_questions"

@@ -1352,11 +1352,14 @@ def save_progress(
     if completed and lecture.kind == LectureKind.quiz:
         raise Invalid(errors={"completed": [_("测验需要答题及格才算完成。")]})
     row = access.progress or _new_progress_row(enrollment, lecture)
+    length = lecture.duration_seconds or duration_seconds
     if position_seconds is not None:
-        row.position_seconds, watched = _clamp_position(
-            lecture.kind, lecture.duration_seconds or duration_seconds, position_seconds
-        )
-        completed = completed or watched
+        row.position_seconds, watched = _clamp_position(lecture.kind, length, position_seconds)
+    else:
+        _kept, watched = _clamp_position(lecture.kind, length, row.position_seconds or 0)
+    if completed and not (watched or row.completed) and lecture.completes_by_watching:
+        raise Invalid(errors={"completed": [_("视频看到 90% 才算学完，请继续观看。")]})
+    completed = completed or watched
     _touch(enrollment, lecture)
     newly_completed = completed and not row.completed
     if newly_completed:

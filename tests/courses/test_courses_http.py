@@ -511,3 +511,39 @@ def test_assigning_unknown_employee_numbers_says_which(client, auth, world):
     assert (
         services.enrollment_for(world.worker.id, world.course.id).assigned_by_id == world.officer.id
     )
+
+
+def test_a_video_of_known_length_counts_only_when_watched_not_when_claimed(client, auth, world):
+    video = LectureFactory(
+        course=world.course,
+        kind=LectureKind.video,
+        video_url="https://media.example.org/a.mp4",
+        duration_seconds=600,
+        position=3,
+    )
+    services_enroll(world)
+    db.session.commit()
+    auth.login(world.worker)
+    client.put(f"/api/v1/lectures/{video.id}/progress", json={"position_seconds": 60})
+    claimed = client.put(f"/api/v1/lectures/{video.id}/progress", json={"completed": True})
+    assert claimed.status_code == 422
+    assert "90%" in claimed.get_json()["errors"]["completed"][0]
+    page = client.get(f"/courses/lectures/{video.id}").get_data(as_text=True)
+    assert "我已学完" not in page and "看到 90% 自动记为学完" in page
+
+    watched = client.put(f"/api/v1/lectures/{video.id}/progress", json={"position_seconds": 560})
+    assert watched.get_json()["completed"] is True
+
+
+def test_a_video_the_player_cannot_measure_may_be_marked_done(client, auth, world):
+    video = LectureFactory(
+        course=world.course,
+        kind=LectureKind.video,
+        video_url="https://media.example.org/b.mp4",
+        position=3,
+    )
+    services_enroll(world)
+    db.session.commit()
+    auth.login(world.worker)
+    response = client.post(f"/courses/lectures/{video.id}/done", follow_redirects=True)
+    assert "已记为完成" in response.get_data(as_text=True)
