@@ -10,7 +10,8 @@ shared cache as in production, and prints one table; each row shows queries per 
 which must not grow with the data. Pages are loaded by one signed-in learner, so they are
 measured as served from the cache after the first request (the cold work is bounded by
 tests/courses/test_query_counts.py). Every progress save sends a new position, so each one
-really writes; the bare PUT receives the same bodies.
+really writes; the bare PUT receives the same bodies. Each row's ratio is to the bare
+endpoint loaded right after it, so that other work on the machine skews both alike.
 """
 
 from __future__ import annotations
@@ -29,9 +30,8 @@ from bench.harness import (
     Server,
     bare_server,
     fresh_database,
-    measure,
+    measure_paired,
     print_table,
-    with_ratios,
 )
 
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -221,73 +221,71 @@ def main() -> None:
     args = parser.parse_args()
 
     rows = []
-    with bare_server() as bare:
-        bare_row = measure(bare, Endpoint("bare Flask GET /bare", "/bare"), args.seconds)
-        bare_put = measure(
-            bare,
-            Endpoint("bare Flask PUT /bare", "/bare", "PUT", body_template=POSITION),
-            args.seconds,
-        )
+    bare_get = Endpoint("bare Flask GET /bare", "/bare")
+    bare_put = Endpoint("bare Flask PUT /bare", "/bare", "PUT", body_template=POSITION)
     scales = [args.scale * 10] if args.only_full else [args.scale, args.scale * 10]
-    for scale in scales:
-        url, info = prepare(scale)
-        counts = info["counts"]
-        print(f"scale {scale}: {json.dumps(counts)} generated in {info['seconds']} s", flush=True)
-        label = f"{counts['lecture_progress'] // 1000:,}k prog"
-        # Served as in production: PostgreSQL, and Redis for the shared cache and limits.
-        with Server({"DATABASE_URL": url, "REDIS_URL": REDIS_URL}) as app:
-            # Pages and the player's save use the browser's session cookie (and CSRF token).
-            auth = browser_session(app, info["login"], datagen.BENCH_PASSWORD)
-            for endpoint in (
-                Endpoint("GET /courses/ (catalog)", "/courses/", headers=auth),
-                Endpoint(
-                    "GET /courses/?q=焊接 (search)", "/courses/?q=%E7%84%8A%E6%8E%A5", headers=auth
-                ),
-                Endpoint(
-                    "GET /courses/<id> (course page)", f"/courses/{info['course_id']}", headers=auth
-                ),
-                Endpoint("GET /courses/mine (my learning)", "/courses/mine", headers=auth),
-            ):
-                row = measure(app, endpoint, args.seconds, scale=label)
-                row.ratio_to = bare_row
-                rows.append(row)
-            put = measure(
-                app,
-                Endpoint(
-                    "PUT /api/v1/lectures/<id>/progress",
-                    f"/api/v1/lectures/{info['video_id']}/progress",
-                    "PUT",
-                    headers=auth,
-                    body_template=POSITION,
-                ),
-                args.seconds,
-                scale=label,
+    with bare_server() as bare:
+        for scale in scales:
+            url, info = prepare(scale)
+            counts = info["counts"]
+            print(
+                f"scale {scale}: {json.dumps(counts)} generated in {info['seconds']} s", flush=True
             )
-            put.ratio_to = bare_put
-            rows.append(put)
-            token = measure(
-                app,
-                Endpoint(
-                    "PUT …/progress (API token)",
-                    f"/api/v1/lectures/{info['video_id']}/progress",
-                    "PUT",
-                    headers={"Authorization": f"Bearer {info['token']}"},
-                    body_template=POSITION,
-                ),
-                args.seconds,
-                scale=label,
-            )
-            token.ratio_to = bare_put
-            rows.append(token)
-    for row in rows:
-        base = row.ratio_to
-        row.ratio = row.requests_per_s / base.requests_per_s if base.requests_per_s else None
-    bare_row.scale = bare_put.scale = "—"
-    with_ratios([bare_row, bare_put], bare_row)
-    bare_put.ratio = 1.0
+            label = f"{counts['lecture_progress'] // 1000:,}k prog"
+            # Served as in production: PostgreSQL, and Redis for the shared cache and limits.
+            with Server({"DATABASE_URL": url, "REDIS_URL": REDIS_URL}) as app:
+                # Pages and the player's save use the browser's session cookie (and CSRF token).
+                auth = browser_session(app, info["login"], datagen.BENCH_PASSWORD)
+                progress = f"/api/v1/lectures/{info['video_id']}/progress"
+                token = {"Authorization": f"Bearer {info['token']}"}
+                for endpoint, base in (
+                    (Endpoint("GET /courses/ (catalog)", "/courses/", headers=auth), bare_get),
+                    (
+                        Endpoint(
+                            "GET /courses/?q=焊接 (search)",
+                            "/courses/?q=%E7%84%8A%E6%8E%A5",
+                            headers=auth,
+                        ),
+                        bare_get,
+                    ),
+                    (
+                        Endpoint(
+                            "GET /courses/<id> (course page)",
+                            f"/courses/{info['course_id']}",
+                            headers=auth,
+                        ),
+                        bare_get,
+                    ),
+                    (
+                        Endpoint("GET /courses/mine (my learning)", "/courses/mine", headers=auth),
+                        bare_get,
+                    ),
+                    (
+                        Endpoint(
+                            "PUT /api/v1/lectures/<id>/progress",
+                            progress,
+                            "PUT",
+                            headers=auth,
+                            body_template=POSITION,
+                        ),
+                        bare_put,
+                    ),
+                    (
+                        Endpoint(
+                            "PUT …/progress (API token)",
+                            progress,
+                            "PUT",
+                            headers=token,
+                            body_template=POSITION,
+                        ),
+                        bare_put,
+                    ),
+                ):
+                    rows.append(measure_paired(app, endpoint, bare, base, args.seconds, label))
     print_table(
-        [bare_row, bare_put, *rows],
-        title="Courses: throughput as a ratio to bare Flask (gunicorn 2 workers; PUT vs bare PUT)",
+        rows,
+        title="Courses: throughput as a ratio to bare Flask measured right after each row "
+        "(gunicorn 2 workers; PUT vs bare PUT)",
     )
 
 

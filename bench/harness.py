@@ -134,6 +134,8 @@ class Result:
     errors: int
     scale: str = ""
     ratio: float | None = None
+    # The bare endpoint's req/s measured right after this row (see ``measure_paired``).
+    baseline: float | None = None
 
 
 def request_once(server: Server, endpoint: Endpoint) -> tuple[int, dict, bytes]:
@@ -176,6 +178,26 @@ def measure(
     result.queries = queries
     result.scale = scale
     return result
+
+
+def measure_paired(
+    server: Server,
+    endpoint: Endpoint,
+    bare: Server,
+    bare_endpoint: Endpoint,
+    seconds: int = 10,
+    scale: str = "",
+) -> Result:
+    """Load ``endpoint``, then the bare endpoint at once, and take the ratio of the two.
+
+    On a shared machine the load from other work drifts over a long run; a bare figure
+    taken next to each row keeps the ratio honest where one taken at the start would not.
+    """
+    row = measure(server, endpoint, seconds, scale=scale)
+    base = measure(bare, bare_endpoint, seconds)
+    row.baseline = base.requests_per_s
+    row.ratio = row.requests_per_s / base.requests_per_s if base.requests_per_s else None
+    return row
 
 
 def _wrk(server: Server, endpoint: Endpoint, seconds: int, connections: int) -> Result:
@@ -279,9 +301,10 @@ def with_ratios(rows: list[Result], bare: Result) -> list[Result]:
 
 
 def print_table(rows: list[Result], title: str = "") -> str:
+    paired = any(r.baseline is not None for r in rows)
     header = (
         f"{'endpoint':<34} {'scale':>10} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
-        f"{'× bare':>7} {'queries':>8} {'errors':>7}"
+        f"{'× bare':>7} {'queries':>8} {'errors':>7}" + (f" {'bare req/s':>10}" if paired else "")
     )
     lines = [title, header, "-" * len(header)] if title else [header, "-" * len(header)]
     for r in rows:
@@ -290,6 +313,7 @@ def print_table(rows: list[Result], title: str = "") -> str:
         lines.append(
             f"{r.name:<34} {r.scale:>10} {r.requests_per_s:>9.0f} {r.p50_ms:>8.1f} "
             f"{r.p99_ms:>8.1f} {ratio:>7} {queries:>8} {r.errors:>7}"
+            + (f" {r.baseline:>10.0f}" if r.baseline is not None else (" " * 11 if paired else ""))
         )
     text = "\n".join(lines)
     print(text, flush=True)
