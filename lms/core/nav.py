@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import url_for
+from flask import current_app, request, url_for
+from flask_babel import get_locale
 
 from lms.accounts.models import Role, User
 
@@ -27,12 +28,16 @@ def register(endpoint: str, label, roles=None, order: int = 100) -> None:
 
 
 def items_for(user: User | None) -> list[dict]:
-    visible = []
-    for item in sorted(_ITEMS, key=lambda i: i.order):
-        if user is None or not user.is_authenticated:
-            continue
-        if item.roles is None or user.roles & item.roles:
-            visible.append(
-                {"endpoint": item.endpoint, "url": url_for(item.endpoint), "label": str(item.label)}
-            )
-    return visible
+    """The menu of a person: it depends only on their roles and the language, so each
+    combination is worked out once per process (every page shows the menu)."""
+    if user is None or not user.is_authenticated:
+        return []
+    key = (frozenset(user.roles), str(get_locale()), request.script_root)
+    cached = current_app.extensions.setdefault("nav_menus", {})
+    if key not in cached:
+        cached[key] = [
+            {"endpoint": item.endpoint, "url": url_for(item.endpoint), "label": str(item.label)}
+            for item in sorted(_ITEMS, key=lambda i: i.order)
+            if item.roles is None or user.roles & item.roles
+        ]
+    return cached[key]
