@@ -22,9 +22,8 @@ from bench.harness import (
     Server,
     bare_server,
     fresh_database,
-    measure,
+    measure_paired,
     print_table,
-    with_ratios,
 )
 
 APPRENTICES_PER_MENTOR = 5
@@ -194,20 +193,20 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="only the tenth-size data set")
     args = parser.parse_args()
 
-    with bare_server() as bare:
-        bare_row = measure(bare, Endpoint("bare Flask GET /bare", "/bare"), args.seconds)
     sizes = [max(10, args.mentorships // 10)] + ([] if args.quick else [args.mentorships])
     rows = []
-    for size in sizes:
-        url, ids = prepare(size, args.logs_per)
-        label = f"{size:,}/{size * args.logs_per // 1000:,}k"
-        with Server({"DATABASE_URL": url}) as app:
-            for endpoint in endpoints(ids):
-                rows.append(measure(app, endpoint, args.seconds, scale=label))
-    bare_row.scale = "—"
+    bare_get = Endpoint("bare Flask GET /bare", "/bare")
+    with bare_server() as bare:
+        for size in sizes:
+            url, ids = prepare(size, args.logs_per)
+            label = f"{size:,}/{size * args.logs_per // 1000:,}k"
+            with Server({"DATABASE_URL": url}) as app:
+                for endpoint in endpoints(ids):
+                    rows.append(measure_paired(app, endpoint, bare, bare_get, args.seconds, label))
     print_table(
-        with_ratios([bare_row, *rows], bare_row),
-        title="Mentorship: pairings/logs, throughput as a ratio to bare Flask (gunicorn 2 workers)",
+        rows,
+        title="Mentorship: pairings/logs, throughput as a ratio to bare Flask measured right "
+        "after each row (gunicorn 2 workers)",
     )
 
 

@@ -16,9 +16,8 @@ from bench.harness import (
     Server,
     bare_server,
     fresh_database,
-    measure,
+    measure_paired,
     print_table,
-    with_ratios,
 )
 
 
@@ -45,30 +44,30 @@ def main() -> None:
     args = parser.parse_args()
 
     rows = []
+    bare_get = Endpoint("bare Flask GET /bare", "/bare")
     with bare_server() as bare:
-        bare_row = measure(bare, Endpoint("bare Flask GET /bare", "/bare"), args.seconds)
-    for scale in (args.scale, args.scale * 10):
-        url, tokens = prepare(scale)
-        label = f"{scale * 1000:,} wkr"
-        with Server({"DATABASE_URL": url}) as app:
-            for endpoint in (
-                Endpoint(
-                    "GET /api/v1/me (token)",
-                    "/api/v1/me",
-                    headers={"Authorization": f"Bearer {tokens['worker']}"},
-                ),
-                Endpoint(
-                    "GET /api/v1/users?q= (officer)",
-                    "/api/v1/users?q=%E7%8E%8B",
-                    headers={"Authorization": f"Bearer {tokens['officer']}"},
-                ),
-                Endpoint("GET /healthz", "/healthz"),
-            ):
-                rows.append(measure(app, endpoint, args.seconds, scale=label))
-    bare_row.scale = "—"
+        for scale in (args.scale, args.scale * 10):
+            url, tokens = prepare(scale)
+            label = f"{scale * 1000:,} wkr"
+            with Server({"DATABASE_URL": url}) as app:
+                for endpoint in (
+                    Endpoint(
+                        "GET /api/v1/me (token)",
+                        "/api/v1/me",
+                        headers={"Authorization": f"Bearer {tokens['worker']}"},
+                    ),
+                    Endpoint(
+                        "GET /api/v1/users?q= (officer)",
+                        "/api/v1/users?q=%E7%8E%8B",
+                        headers={"Authorization": f"Bearer {tokens['officer']}"},
+                    ),
+                    Endpoint("GET /healthz", "/healthz"),
+                ):
+                    rows.append(measure_paired(app, endpoint, bare, bare_get, args.seconds, label))
     print_table(
-        with_ratios([bare_row, *rows], bare_row),
-        title="Foundation: throughput as a ratio to bare Flask (gunicorn 2 workers)",
+        rows,
+        title="Foundation: throughput as a ratio to bare Flask measured right after each row "
+        "(gunicorn 2 workers)",
     )
 
 
