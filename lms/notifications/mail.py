@@ -58,10 +58,16 @@ def build_mime(message: EmailMessage) -> bytes:
         ("Content-Transfer-Encoding", "base64"),
     )
     head = "".join(f"{name}: {value}\r\n" for name, value in headers)
-    body = base64.encodebytes(message.body.encode("utf-8")).replace(b"\n", b"\r\n")
-    return head.encode("utf-8") + b"\r\n" + body
+    return head.encode("utf-8") + b"\r\n" + _base64_lines(message.body)
 
 
+# Reminder mails of one session share their subject and body: each is encoded once.
+@functools.lru_cache(maxsize=256)
+def _base64_lines(body: str) -> bytes:
+    return base64.encodebytes(body.encode("utf-8")).replace(b"\n", b"\r\n")
+
+
+@functools.lru_cache(maxsize=256)
 def _header(value: str) -> str:
     if value.isascii() and len(value) < 900:
         return value
