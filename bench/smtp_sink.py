@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import re
+import time
 
 _UNSTUFF = re.compile(rb"^\.", re.M)
 _EHLO = b"250-sink.local\r\n250-PIPELINING\r\n250 8BITMIME\r\n"
@@ -128,28 +129,32 @@ class _Session(asyncio.Protocol):
 def _serve(port: int, ready, stats, stop) -> None:
     counter = Counter()
 
+    def _publish() -> None:
+        stats[0], stats[1], stats[2] = counter.count, len(counter.keys), counter.duplicates
+        stats[3] = int(time.process_time() * 1000)
+
     async def main() -> None:
         loop = asyncio.get_running_loop()
         server = await loop.create_server(lambda: _Session(counter), "127.0.0.1", port)
         ready.set()
         while not stop.is_set():
-            stats[0], stats[1], stats[2] = counter.count, len(counter.keys), counter.duplicates
+            _publish()
             await asyncio.sleep(0.1)
-        stats[0], stats[1], stats[2] = counter.count, len(counter.keys), counter.duplicates
+        _publish()
         server.close()
 
     asyncio.run(main())
 
 
 class SinkProcess:
-    """The sink in a child process; ``count``, ``distinct`` and ``duplicates`` read its
-    figures (refreshed every 0.1 s and when it stops).
+    """The sink in a child process; ``count``, ``distinct``, ``duplicates`` and
+    ``cpu_seconds`` read its figures (refreshed every 0.1 s and when it stops).
     """
 
     def __init__(self, port: int) -> None:
         ctx = multiprocessing.get_context("spawn")
         self._ready, self._stop = ctx.Event(), ctx.Event()
-        self._stats = ctx.Array("q", 3, lock=False)
+        self._stats = ctx.Array("q", 4, lock=False)
         self._proc = ctx.Process(
             target=_serve, args=(port, self._ready, self._stats, self._stop), daemon=True
         )
@@ -177,6 +182,11 @@ class SinkProcess:
     def duplicates(self) -> int:
         return self._stats[2]
 
+    @property
+    def cpu_seconds(self) -> float:
+        """CPU time the sink process has used so far."""
+        return self._stats[3] / 1000
+
 
 if __name__ == "__main__":
     import argparse
@@ -185,4 +195,4 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=2525)
     port = parser.parse_args().port
-    _serve(port, threading.Event(), [0, 0, 0], threading.Event())
+    _serve(port, threading.Event(), [0, 0, 0, 0], threading.Event())
