@@ -402,17 +402,18 @@ def deliver_many(message_ids: list[int], chunk: int = 25) -> dict[str, int]:
 
     counts = {"sent": 0, "failed": 0, "retry": 0}
     for start in range(0, len(message_ids), chunk):
+        # Found by primary key alone and checked for "queued" here: with the status in the
+        # WHERE clause PostgreSQL may combine the status index, whose "queued" part is every
+        # mail still waiting (100,000 after a large dispatch), into each chunk's look-up.
         stmt = (
             sa.select(EmailMessage)
-            .where(
-                EmailMessage.id.in_(message_ids[start : start + chunk]),
-                EmailMessage.status == MailStatus.queued,
-            )
+            .where(EmailMessage.id.in_(message_ids[start : start + chunk]))
             .order_by(EmailMessage.id)
+            .execution_options(populate_existing=True)
         )
         if is_postgres(db.session):
             stmt = stmt.with_for_update(skip_locked=True)
-        messages = list(db.session.scalars(stmt))
+        messages = [m for m in db.session.scalars(stmt) if m.status == MailStatus.queued]
         sent, failed, retry = [], [], []
         for message, exc in zip(messages, _transmit_all(messages), strict=True):
             if exc is None:
