@@ -713,6 +713,7 @@ def _deliver(category: Category, reminders: list[Reminder], now: datetime) -> No
                 }
             )
     note_ids = _insert_all(Notification, notes)
+    badge.retire_after_commit(db.session, {n["user_id"] for n in notes})
     _mark_sent([r.id for r in reminders], dict(zip(noted, note_ids, strict=True)), now)
     _enqueue_mail_runs(_insert_all(EmailMessage, mails))
 
@@ -732,7 +733,9 @@ def _insert_all(model, rows: list[dict]) -> list[int]:
     On PostgreSQL the ids are drawn from the table's sequence first and the rows go in as
     one INSERT … SELECT FROM unnest(one array per column): a few parameters instead of one
     per value, which the driver and SQLAlchemy would otherwise spend most of a batch's
-    time writing out and parsing. Elsewhere: a bulk INSERT … RETURNING.
+    time writing out and parsing. Elsewhere: a bulk INSERT … RETURNING. ORM event hooks
+    do not see the PostgreSQL statement (it names the table): the caller retires what is
+    cached about the rows, as ``_deliver`` does for the unread badges.
     """
     if not rows:
         return []
