@@ -19,8 +19,8 @@ from lms.notifications.models import Notification
 GENERATION = invalidation.register_generation("notifications-badge")
 
 
-def _key(user_id: int) -> str:
-    return f"notifications:unread:{invalidation.generation(GENERATION)}:{user_id}"
+def _key(user_id: int, generation: str | None = None) -> str:
+    return f"notifications:unread:{generation or invalidation.generation(GENERATION)}:{user_id}"
 
 
 def unread_count(user: User) -> int:
@@ -43,7 +43,10 @@ def retire_after_commit(session: Session, user_ids) -> None:
     """These people's cached badges are retired when the session's transaction commits."""
     user_ids = set(user_ids)
     if user_ids:
-        invalidation.delete_after_commit(session, *(_key(uid) for uid in user_ids))
+        # The generation is read once: outside a request each read is a round trip to the
+        # cache, and a dispatch batch retires hundreds of badges.
+        generation = invalidation.generation(GENERATION)
+        invalidation.delete_after_commit(session, *(_key(uid, generation) for uid in user_ids))
 
 
 @sa.event.listens_for(Session, "after_flush")
