@@ -88,6 +88,20 @@ def _apply(session: Session) -> None:
             renew(name)
     keys = [name for kind, name in pending if kind == "delete"]
     if keys:
+        _delete(keys)
+
+
+def _delete(keys: list[str]) -> None:
+    """Delete the keys in one round trip. Flask-Caching's Redis ``delete_many`` then asks
+    Redis whether each key is gone, one round trip per key: a reminder batch retires the
+    badges of hundreds of people at once.
+    """
+    backend = cache.cache
+    client = getattr(backend, "_write_client", None)
+    if client is not None and hasattr(backend, "_get_prefix"):
+        prefix = backend._get_prefix()
+        client.delete(*(prefix + key for key in keys))
+    else:
         cache.delete_many(*keys)
 
 

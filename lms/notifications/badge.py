@@ -19,8 +19,8 @@ from lms.notifications.models import Notification
 GENERATION = invalidation.register_generation("notifications-badge")
 
 
-def _key(user_id: int) -> str:
-    return f"notifications:unread:{invalidation.generation(GENERATION)}:{user_id}"
+def _key(user_id: int, generation: str | None = None) -> str:
+    return f"notifications:unread:{generation or invalidation.generation(GENERATION)}:{user_id}"
 
 
 def unread_count(user: User) -> int:
@@ -39,11 +39,19 @@ def unread_count(user: User) -> int:
     return count
 
 
+def retire_after_commit(session: Session, user_ids) -> None:
+    """These people's cached badges are retired when the session's transaction commits."""
+    user_ids = set(user_ids)
+    if user_ids:
+        # The generation is read once: outside a request each read is a round trip to the
+        # cache, and a dispatch batch retires hundreds of badges.
+        generation = invalidation.generation(GENERATION)
+        invalidation.delete_after_commit(session, *(_key(uid, generation) for uid in user_ids))
+
+
 @sa.event.listens_for(Session, "after_flush")
 def _collect_changes(session: Session, flush_context) -> None:
-    user_ids = {n.user_id for n in invalidation.changed(session, Notification)}
-    if user_ids:
-        invalidation.delete_after_commit(session, *(_key(uid) for uid in user_ids))
+    retire_after_commit(session, {n.user_id for n in invalidation.changed(session, Notification)})
 
 
 @sa.event.listens_for(Session, "do_orm_execute")
@@ -58,7 +66,6 @@ def _collect_bulk_changes(orm_execute_state) -> None:
     if orm_execute_state.is_insert and rows:
         rows = rows if isinstance(rows, list) else [rows]
         if all("user_id" in row for row in rows):
-            user_ids = {row["user_id"] for row in rows}
-            invalidation.delete_after_commit(session, *(_key(uid) for uid in user_ids))
+            retire_after_commit(session, {row["user_id"] for row in rows})
             return
     invalidation.renew_after_commit(session, GENERATION)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import functools
 import os
+import re
 import smtplib
 import ssl
 import threading
@@ -57,10 +58,16 @@ def build_mime(message: EmailMessage) -> bytes:
         ("Content-Transfer-Encoding", "base64"),
     )
     head = "".join(f"{name}: {value}\r\n" for name, value in headers)
-    body = base64.encodebytes(message.body.encode("utf-8")).replace(b"\n", b"\r\n")
-    return head.encode("utf-8") + b"\r\n" + body
+    return head.encode("utf-8") + b"\r\n" + _base64_lines(message.body)
 
 
+# Reminder mails of one session share their subject and body: each is encoded once.
+@functools.lru_cache(maxsize=256)
+def _base64_lines(body: str) -> bytes:
+    return base64.encodebytes(body.encode("utf-8")).replace(b"\n", b"\r\n")
+
+
+@functools.lru_cache(maxsize=256)
 def _header(value: str) -> str:
     if value.isascii() and len(value) < 900:
         return value
@@ -129,16 +136,20 @@ def _server(config) -> dict:
     return {n: config.get(n) for n in (*names, "MAIL_PASSWORD", "MAIL_TIMEOUT")}
 
 
-def _send_bytes(server: dict, mail: _Outgoing, line: tuple = ()) -> None:
-    """Send over this thread's connection to ``server`` (or the connection ``line`` names);
-    reconnect once if it was dropped.
-    """
-    key = (
+def _key(server: dict, line: tuple) -> tuple:
+    return (
         os.getpid(),
         line or threading.get_ident(),
         *(server[n] for n in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_SSL", "MAIL_USE_TLS")),
         server["MAIL_USERNAME"],
     )
+
+
+def _send_bytes(server: dict, mail: _Outgoing, line: tuple = ()) -> None:
+    """Send over this thread's connection to ``server`` (or the connection ``line`` names);
+    reconnect once if it was dropped.
+    """
+    key = _key(server, line)
     for attempt in (1, 2):
         fresh = key not in _SMTP
         if fresh:
@@ -160,6 +171,115 @@ def _send_bytes(server: dict, mail: _Outgoing, line: tuple = ()) -> None:
                 raise
 
 
+def _refusal(code: int, reply: bytes, what: str) -> Exception:
+    """The error a refused command means for its mail, as ``_send_bytes`` would raise it."""
+    if what == "RCPT" or 500 <= code < 600:
+        return PermanentMailError(f"{what} refused: {code} {reply!r}")
+    return smtplib.SMTPResponseException(code, reply)
+
+
+def _send_run(server: dict, mails: list[_Outgoing], line: tuple) -> list[Exception | None]:
+    """Send mails one after another over connection ``line``; per mail, None or its error.
+
+    When the server offers PIPELINING (RFC 2920; Postfix, Exim and the big relays do), each
+    mail costs one round trip instead of four: its content, its end-of-data dot and the next
+    mail's MAIL, RCPT and DATA go out in one write, and the replies are read in order. A
+    connection that fails is opened again once; if that fails too, the mails left get the
+    error and are retried with backoff like any other. Without PIPELINING, mails go out one
+    at a time (``_send_bytes``).
+    """
+    results: list[Exception | None] = [None] * len(mails)
+    key, done, error = _key(server, line), 0, None
+    for _attempt in (1, 2):
+        try:
+            if key not in _SMTP:
+                _SMTP[key] = _connect(server)
+            smtp = _SMTP[key]
+            smtp.ehlo_or_helo_if_needed()
+            if not smtp.has_extn("pipelining"):
+                break
+            done, error = _pipeline(smtp, mails, results, done)
+        except (smtplib.SMTPException, OSError) as exc:
+            error = exc
+        if error is None:
+            return results
+        _drop_connection(key)
+    else:
+        for i in range(done, len(mails)):
+            results[i] = error
+        return results
+    for i in range(done, len(mails)):
+        try:
+            _send_bytes(server, mails[i], line)
+        except (PermanentMailError, smtplib.SMTPException, OSError) as exc:
+            results[i] = exc
+    return results
+
+
+def _pipeline(
+    smtp: smtplib.SMTP, mails: list[_Outgoing], results: list, start: int
+) -> tuple[int, Exception | None]:
+    """Send ``mails[start:]`` pipelined, writing each one's outcome into ``results``.
+
+    Returns how many mails have their outcome, and the connection's error if it failed: the
+    mails from that count on are then still to send (the one whose reply was lost may have
+    arrived, as with ``sendmail`` on a dropped connection).
+    """
+    settled = start  # mails before this index have their outcome
+    content = b""  # the accepted mail whose content goes out with the next write
+    try:
+        for i in range(start, len(mails)):
+            mail = mails[i]
+            try:
+                envelope = (
+                    f"MAIL FROM:{smtplib.quoteaddr(mail.sender)}\r\n"
+                    f"RCPT TO:{smtplib.quoteaddr(mail.to)}\r\nDATA\r\n"
+                ).encode("ascii")
+            except UnicodeEncodeError as exc:
+                envelope = b""
+                results[i] = PermanentMailError(f"address is not ASCII: {exc}")
+            smtp.send(content + envelope)
+            if content:
+                code, reply = smtp.getreply()
+                if code != 250:
+                    results[i - 1] = _refusal(code, reply, "DATA")
+                settled, content = i, b""
+            if not envelope:
+                settled = i + 1
+                continue
+            (mail_code, mail_reply), (rcpt_code, rcpt_reply) = smtp.getreply(), smtp.getreply()
+            data_code, data_reply = smtp.getreply()
+            if data_code == 354 and mail_code == 250 and rcpt_code in (250, 251):
+                data = _PERIODS.sub(b"..", mail.data)
+                content = data + (b".\r\n" if data.endswith(b"\r\n") else b"\r\n.\r\n")
+                continue
+            if data_code == 354 or 421 in (mail_code, rcpt_code, data_code):
+                # Content expected although the envelope failed, or the server is closing:
+                # this mail starts again on a new connection.
+                raise smtplib.SMTPServerDisconnected(f"replies {mail_code}/{rcpt_code}/{data_code}")
+            if mail_code != 250:
+                results[i] = _refusal(mail_code, mail_reply, "MAIL")
+            elif rcpt_code not in (250, 251):
+                results[i] = _refusal(rcpt_code, rcpt_reply, "RCPT")
+            else:
+                results[i] = _refusal(data_code, data_reply, "DATA")
+            settled = i + 1
+            smtp.rset()
+        if content:
+            smtp.send(content)
+            code, reply = smtp.getreply()
+            if code != 250:
+                results[len(mails) - 1] = _refusal(code, reply, "DATA")
+        return len(mails), None
+    except (smtplib.SMTPException, OSError) as exc:
+        for i in range(settled, len(mails)):
+            results[i] = None
+        return settled, exc
+
+
+_PERIODS = re.compile(rb"(?m)^\.")
+
+
 def _send_smtp(message: EmailMessage) -> None:
     _send_bytes(_server(current_app.config), _outgoing(message))
 
@@ -179,15 +299,9 @@ def _send_in_parallel(server: dict, mails: list[_Outgoing], connections: int) ->
 
     def send_share(slot: int, share: list[int]) -> list[tuple[int, Exception | None]]:
         # Connection ``slot`` of the calling thread: only this job uses it until map returns.
-        done = []
-        for i in share:
-            try:
-                _send_bytes(server, mails[i], (owner, slot))
-            except (PermanentMailError, smtplib.SMTPException, OSError) as exc:
-                done.append((i, exc))
-            else:
-                done.append((i, None))
-        return done
+        return list(
+            zip(share, _send_run(server, [mails[i] for i in share], (owner, slot)), strict=True)
+        )
 
     connections = max(1, min(connections, len(mails)))
     if connections == 1:
@@ -288,17 +402,18 @@ def deliver_many(message_ids: list[int], chunk: int = 25) -> dict[str, int]:
 
     counts = {"sent": 0, "failed": 0, "retry": 0}
     for start in range(0, len(message_ids), chunk):
+        # Found by primary key alone and checked for "queued" here: with the status in the
+        # WHERE clause PostgreSQL may combine the status index, whose "queued" part is every
+        # mail still waiting (100,000 after a large dispatch), into each chunk's look-up.
         stmt = (
             sa.select(EmailMessage)
-            .where(
-                EmailMessage.id.in_(message_ids[start : start + chunk]),
-                EmailMessage.status == MailStatus.queued,
-            )
+            .where(EmailMessage.id.in_(message_ids[start : start + chunk]))
             .order_by(EmailMessage.id)
+            .execution_options(populate_existing=True)
         )
         if is_postgres(db.session):
             stmt = stmt.with_for_update(skip_locked=True)
-        messages = list(db.session.scalars(stmt))
+        messages = [m for m in db.session.scalars(stmt) if m.status == MailStatus.queued]
         sent, failed, retry = [], [], []
         for message, exc in zip(messages, _transmit_all(messages), strict=True):
             if exc is None:

@@ -105,3 +105,14 @@ def test_a_worker_killed_mid_dispatch_of_1000_reminders_loses_and_repeats_nothin
     )
     files = list((tmp_path / "mail").glob("*.eml"))
     assert len({f.name.split("-", 1)[1] for f in files}) == 1000
+
+
+def test_a_bulk_dispatch_on_postgresql_retires_the_cached_badge(pg_app):
+    from lms.accounts.models import User
+    from lms.notifications import badge
+
+    _due_reminders(people=3, per_person=1)
+    user = db.session.scalar(sa.select(User).order_by(User.id))
+    assert badge.unread_count(user) == 0  # now cached
+    assert services.dispatch_due()["sent"] == 3
+    assert badge.unread_count(user) == 1
