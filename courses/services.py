@@ -1333,9 +1333,9 @@ def save_progress(
 
     The player calls this every few seconds for every learner watching. Given the
     request's ``claim``, the usual case — a new position — is answered without loading
-    ``actor`` at all: one read checks the claim, the seat and the progress row together,
-    one write saves the position (``_save_position_fast``). Anything else takes the full
-    path below, which needs ``actor`` signed in. Position-only saves on PostgreSQL commit
+    ``actor`` at all: on PostgreSQL one UPDATE checks the claim and the seat and saves the
+    position (``_save_position_fast``). Anything else takes the full path below, which
+    needs ``actor`` signed in. Position-only saves on PostgreSQL commit
     without waiting for the disk flush: a database crash can lose the last fraction of a
     second of positions, never a completion (those commit normally).
     """
@@ -1491,7 +1491,7 @@ def _heartbeat_read_then_write(claim: Claim, values: dict) -> SavedProgress | No
     kind, length, enrollment_id, last_lecture_id, last_active_at, progress_id, done = row
     position, watched = _clamp_position(kind, length or values["duration"], values["position"])
     if watched and not done:
-        return None
+        return None  # completes the lecture: the full path, with its signals
     lecture_id, now = values["lecture"], values["now"]
     db.session.execute(
         sa.update(LectureProgress)

@@ -525,9 +525,11 @@ def claimed_user_id(kind: str) -> sa.ScalarSelect[int]:
     """The id of the person a claim of this kind names when it holds, else NULL.
 
     A subquery whose values come from :meth:`Claim.params`, built once per kind so that
-    the statement using it can be built once too. A claim holds as :func:`load_session_user` and :func:`user_for_api_token` decide: a
-    session whose token a password change has not rotated, or an unrevoked API token;
-    either way, an active person."""
+    the statement using it can be built once too. A claim holds as
+    :func:`load_session_user` and :func:`user_for_api_token` decide: a session whose token
+    a password change has not rotated, or an unrevoked API token; either way, an active
+    person.
+    """
     if kind == "session":
         return (
             sa.select(User.id)

@@ -134,16 +134,22 @@ def test_answer_for_another_quiz_is_422(client, auth, world):
     assert "不属于本测验" in str(response.get_json()["errors"])
 
 
-def test_progress_is_saved_through_the_api_and_resumed_on_the_page(client, auth, world):
+def _seated_before_a_video(world, duration_seconds: int | None):
+    """The worker enrolled in the course, which gains a video lecture (of this length)."""
     video = LectureFactory(
         course=world.course,
         kind=LectureKind.video,
         video_url="https://media.example.org/a.mp4",
-        duration_seconds=600,
+        duration_seconds=duration_seconds,
         position=3,
     )
     services_enroll(world)
     db.session.commit()
+    return video
+
+
+def test_progress_is_saved_through_the_api_and_resumed_on_the_page(client, auth, world):
+    video = _seated_before_a_video(world, duration_seconds=600)
     auth.login(world.worker)
     response = client.put(f"/api/v1/lectures/{video.id}/progress", json={"position_seconds": 185})
     assert response.status_code == 200
@@ -514,15 +520,7 @@ def test_assigning_unknown_employee_numbers_says_which(client, auth, world):
 
 
 def test_a_video_of_known_length_counts_only_when_watched_not_when_claimed(client, auth, world):
-    video = LectureFactory(
-        course=world.course,
-        kind=LectureKind.video,
-        video_url="https://media.example.org/a.mp4",
-        duration_seconds=600,
-        position=3,
-    )
-    services_enroll(world)
-    db.session.commit()
+    video = _seated_before_a_video(world, duration_seconds=600)
     auth.login(world.worker)
     client.put(f"/api/v1/lectures/{video.id}/progress", json={"position_seconds": 60})
     claimed = client.put(f"/api/v1/lectures/{video.id}/progress", json={"completed": True})
@@ -536,14 +534,7 @@ def test_a_video_of_known_length_counts_only_when_watched_not_when_claimed(clien
 
 
 def test_a_video_the_player_cannot_measure_may_be_marked_done(client, auth, world):
-    video = LectureFactory(
-        course=world.course,
-        kind=LectureKind.video,
-        video_url="https://media.example.org/b.mp4",
-        position=3,
-    )
-    services_enroll(world)
-    db.session.commit()
+    video = _seated_before_a_video(world, duration_seconds=None)
     auth.login(world.worker)
     response = client.post(f"/courses/lectures/{video.id}/done", follow_redirects=True)
     assert "已记为完成" in response.get_data(as_text=True)
