@@ -44,10 +44,10 @@ from courses.models import (
     course_organizations,
 )
 from lms.accounts import scope
-from lms.accounts.models import Organization, Role, SkillLevel, User, UserRole
+from lms.accounts.models import Honor, Organization, Role, SkillLevel, User, UserRole
 from lms.accounts.services import Claim, claimed_user_id
 from lms.audit import services as audit
-from lms.core import invalidation, storage
+from lms.core import invalidation, pagecache, storage
 from lms.db import after_commit, enqueue_after_commit, is_postgres, utcnow
 from lms.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from lms.extensions import cache, db
@@ -227,10 +227,66 @@ def catalog_generation() -> str:
     return invalidation.generation(CATALOG_GENERATION)
 
 
+#: What course pages show of a lecturer: a change to it is a change to their courses.
+_LECTURER_FIELDS = ("name", "trade", "skill_level")
+
+
 @sa.event.listens_for(Session, "after_flush")
 def _watch_catalog(session: Session, flush_context) -> None:
-    if invalidation.changed(session, Course, Lecture):
+    if invalidation.changed(session, Course, Lecture, Honor) or any(
+        _shown_fields_changed(user) for user in invalidation.changed(session, User)
+    ):
         invalidation.renew_after_commit(session, CATALOG_GENERATION)
+
+
+def _shown_fields_changed(user: User) -> bool:
+    state = sa.inspect(user)
+    return state.deleted or any(state.attrs[f].history.has_changes() for f in _LECTURER_FIELDS)
+
+
+# --- kept pages of learners ----------------------------------------------------------------
+#
+# A learner's course pages and "my learning" are kept per session (``lms.core.pagecache``).
+# Any committed change to their enrollments or progress retires their copies; statements
+# that change many rows at once retire everyone's by moving this generation.
+
+LEARNING_GENERATION = invalidation.register_generation("courses-learning")
+
+
+@sa.event.listens_for(Session, "after_flush")
+def _watch_learning(session: Session, flush_context) -> None:
+    changed = invalidation.changed(session, Enrollment, LectureProgress)
+    if not changed:
+        return
+    learners = {obj.user_id for obj in changed if isinstance(obj, Enrollment)}
+    enrollment_ids = {obj.enrollment_id for obj in changed if isinstance(obj, LectureProgress)} - {
+        obj.id for obj in changed if isinstance(obj, Enrollment)
+    }
+    if enrollment_ids:
+        learners |= set(
+            session.connection().scalars(
+                sa.select(Enrollment.user_id).where(Enrollment.id.in_(enrollment_ids))
+            )
+        )
+    pagecache.retire_after_commit(session, learners)
+
+
+#: A heartbeat's writes change only what no kept page shows (the position, last activity).
+HEARTBEAT_WRITE = {"synchronize_session": False, "pages_unchanged": True}
+
+
+@sa.event.listens_for(Session, "do_orm_execute")
+def _watch_bulk_learning(orm_execute_state) -> None:
+    """Statements that bypass the objects: seats taken (courses), enrollments, progress."""
+    if orm_execute_state.is_select or orm_execute_state.execution_options.get("pages_unchanged"):
+        return
+    mapper = orm_execute_state.bind_mapper
+    if mapper is None:
+        return
+    if mapper.class_ is Course:
+        invalidation.renew_after_commit(orm_execute_state.session, CATALOG_GENERATION)
+    elif mapper.class_ in (Enrollment, LectureProgress):
+        invalidation.renew_after_commit(orm_execute_state.session, LEARNING_GENERATION)
 
 
 def catalog_audience(actor: User) -> str:
@@ -1497,13 +1553,13 @@ def _heartbeat_read_then_write(claim: Claim, values: dict) -> SavedProgress | No
         sa.update(LectureProgress)
         .where(LectureProgress.id == progress_id)
         .values(position_seconds=position, updated_at=now),
-        execution_options={"synchronize_session": False},
+        execution_options=HEARTBEAT_WRITE,
     )
     if _due_for_touch(last_lecture_id, last_active_at, lecture_id, now):
         db.session.execute(
             _touch_statement(),
             {**values, "enrollment_id": enrollment_id},
-            execution_options={"synchronize_session": False},
+            execution_options=HEARTBEAT_WRITE,
         )
     db.session.commit()
     return SavedProgress(lecture_id, position, done)

@@ -30,6 +30,7 @@ from courses.models import CourseStatus, EnrollmentStatus, LectureKind, Visibili
 from lms.accounts import scope
 from lms.accounts.models import Organization, Role, User, UserRole
 from lms.core import storage
+from lms.core.pagecache import personal_page
 from lms.core.pages import int_arg, paginate
 from lms.errors import DomainError, Invalid, NotFound, error_response
 from lms.extensions import cache, db
@@ -126,6 +127,7 @@ def _submitted(form, save):
 
 
 @bp.route("/")
+@personal_page
 @login_required
 def catalog():
     filters = services.CatalogFilter(
@@ -155,6 +157,7 @@ def catalog():
 
 
 @bp.route("/<int:course_id>")
+@personal_page
 @login_required
 def course(course_id: int):
     course = services.get_course(current_user, course_id, with_lectures=True)
@@ -214,6 +217,7 @@ def withdraw(course_id: int):
 
 
 @bp.route("/mine")
+@personal_page
 @login_required
 def my_learning():
     page = paginate(services.my_learning_query(current_user), per_page=20)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.util import identity_key
 
 from lms.accounts.models import ApiToken, Organization, User, UserRole
-from lms.core import invalidation
+from lms.core import invalidation, pagecache
 from lms.extensions import cache, db
 
 GENERATION = invalidation.register_generation("accounts-principal")
@@ -92,6 +92,8 @@ def _collect_changes(session: Session, flush_context) -> None:
         else:
             user_id = obj.id if isinstance(obj, User) else obj.user_id
             invalidation.delete_after_commit(session, _user_key(user_id))
+            # Pages kept for this person show their name, roles and menu.
+            pagecache.retire_after_commit(session, [user_id])
 
 
 @sa.event.listens_for(Session, "do_orm_execute")

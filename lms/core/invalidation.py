@@ -48,12 +48,31 @@ def generation(name: str) -> str:
     return known[name]
 
 
+def generations_with(*keys: str) -> tuple[dict[str, str], list]:
+    """Every generation and the values of ``keys``, in one round trip to the cache.
+
+    The generations are kept for the rest of the request, so ``generation`` asks again
+    for none of them.
+    """
+    names = sorted(_NAMES)
+    values = cache.get_many(*(_generation_key(n) for n in names), *keys)
+    known = {n: v if v is not None else _start(n) for n, v in zip(names, values, strict=False)}
+    if has_request_context():
+        g.cache_generations = known
+    return known, values[len(names) :]
+
+
+def start_key(key: str) -> str:
+    """The value of a version key, set to a new random value if there is none."""
+    cache.add(key, secrets.token_hex(8), timeout=0)
+    return cache.get(key)
+
+
 def _start(name: str) -> str:
     # A generation that is missing (never set, or evicted from a bounded file cache) starts
     # afresh with a value no earlier copy was stored under, so losing it retires copies
     # rather than bringing old ones back.
-    cache.add(_generation_key(name), secrets.token_hex(8), timeout=0)
-    return cache.get(_generation_key(name))
+    return start_key(_generation_key(name))
 
 
 def renew(name: str) -> None:

@@ -47,8 +47,10 @@ def _count(client, query_counter, method, url, **kwargs):
     ["catalog", "search", "course", "my_learning", "lecture", "progress"],
 )
 def test_query_count_does_not_grow_with_data(app, client, auth, query_counter, what):
-    # The catalog's cache would hide the work of building it: measure that work.
+    # The catalog's cache and the kept pages would hide the work of building them:
+    # measure that work (tests/core/test_pagecache.py covers the kept pages).
     app.config["COURSE_CATALOG_CACHE_SECONDS"] = 0
+    app.config["PERSONAL_PAGE_CACHE_SECONDS"] = 0
     worker = UserFactory()
     auth.login(worker)
     counts = []
