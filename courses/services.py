@@ -1447,9 +1447,11 @@ def _save_position_fast(
         "now": utcnow(),
         **claim.params(),
     }
-    if not is_postgres(db.session):
+    engine = db.engine
+    # Asked of the engine, not the session: the fast path opens no ORM session at all.
+    if engine.dialect.name != "postgresql":
         return _heartbeat_read_then_write(claim, values)
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         row = conn.execute(_heartbeat_on_postgres(claim.kind), values).first()
         if row is None:
             return None
