@@ -48,7 +48,7 @@ from lms.accounts.models import Honor, Organization, Role, SkillLevel, User, Use
 from lms.accounts.services import Claim, claimed_user_id
 from lms.audit import services as audit
 from lms.core import invalidation, pagecache, storage
-from lms.db import after_commit, enqueue_after_commit, is_postgres, utcnow
+from lms.db import DriverStatement, after_commit, enqueue_after_commit, is_postgres, utcnow
 from lms.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from lms.extensions import cache, db
 from lms.signals import (
@@ -1451,18 +1451,41 @@ def _save_position_fast(
     # Asked of the engine, not the session: the fast path opens no ORM session at all.
     if engine.dialect.name != "postgresql":
         return _heartbeat_read_then_write(claim, values)
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        row = conn.execute(_heartbeat_on_postgres(claim.kind), values).first()
-        if row is None:
-            return None
-        position, done, enrollment_id, last_lecture_id, last_active_at, _async = row
-        if _due_for_touch(last_lecture_id, last_active_at, lecture_id, values["now"]):
-            conn.execute(_touch_statement(), {**values, "enrollment_id": enrollment_id})
+    row = _heartbeat_on_postgres(claim.kind, engine.dialect).first(engine, values)
+    if row is None:
+        return None
+    position, done, enrollment_id, last_lecture_id, last_active_at, _async = row
+    if _due_for_touch(last_lecture_id, last_active_at, lecture_id, values["now"]):
+        touch = {"enrollment_id": enrollment_id, "lecture": lecture_id, "now": values["now"]}
+        _touch_on_postgres(engine.dialect).first(engine, touch)
     return SavedProgress(lecture_id, position, done)
 
 
+#: The parameters a heartbeat's statements take on each call (the rest are constants).
+_HEARTBEAT_VALUES = {
+    "lecture": 0,
+    "position": 0,
+    "duration": None,
+    "now": None,
+    "enrollment_id": 0,
+    "claim_user_id": None,
+    "claim_session_token": "",
+    "claim_token_hash": "",
+}
+
+
 @functools.cache
-def _heartbeat_on_postgres(claim_kind: str) -> sa.Update:
+def _heartbeat_on_postgres(claim_kind: str, dialect: sa.Dialect) -> DriverStatement:
+    return DriverStatement(_heartbeat_statement(claim_kind), dialect, _HEARTBEAT_VALUES)
+
+
+@functools.cache
+def _touch_on_postgres(dialect: sa.Dialect) -> DriverStatement:
+    return DriverStatement(_touch_statement(), dialect, _HEARTBEAT_VALUES)
+
+
+@functools.cache
+def _heartbeat_statement(claim_kind: str) -> sa.Update:
     """One UPDATE that checks the claim and the seat, clamps and saves the position.
 
     The clamp is ``_clamp_position`` in SQL. It returns what the learner's enrollment

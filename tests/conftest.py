@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from lms import create_app
+from lms.db import statement_run
 from lms.extensions import db
 from tests import factories
 
@@ -108,10 +109,14 @@ def query_counter(app):
         def before(conn, cursor, statement, *args):
             statements.append(statement)
 
+        def run_by_driver(sender, statement):
+            statements.append(statement)
+
         engine = db.engine
         sa.event.listen(engine, "before_cursor_execute", before)
         try:
-            yield statements
+            with statement_run.connected_to(run_by_driver):
+                yield statements
         finally:
             sa.event.remove(engine, "before_cursor_execute", before)
 

@@ -74,6 +74,7 @@ def _count_queries(app: Flask) -> None:
     import sqlalchemy as sa
     from flask import g
 
+    from lms.db import statement_run
     from lms.extensions import db
 
     with app.app_context():
@@ -81,10 +82,15 @@ def _count_queries(app: Flask) -> None:
 
     @sa.event.listens_for(engine, "before_cursor_execute")
     def _count(conn, cursor, statement, parameters, context, executemany):
-        from flask import has_request_context
-
         if has_request_context():
             g.query_count = g.get("query_count", 0) + 1
+
+    def _count_driver_statement(sender, **kwargs):
+        if has_request_context():
+            g.query_count = g.get("query_count", 0) + 1
+
+    # Statements run past SQLAlchemy's execution (lms.db.DriverStatement) count too.
+    statement_run.connect(_count_driver_statement, weak=False)
 
     @app.after_request
     def _header(response):

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from courses.models import LectureKind, LectureProgress
 from lms.accounts.services import change_password, create_api_token, revoke_api_token
+from lms.db import statement_run
 from lms.extensions import db
 from tests.factories import (
     DEFAULT_PASSWORD,
@@ -86,6 +87,23 @@ def test_the_player_resumes_where_the_last_heartbeat_left_it(site):
     assert 'data-resume="185"' in page
 
 
+def test_a_heartbeat_records_which_lecture_the_learner_was_last_on(site):
+    from datetime import timedelta
+
+    from courses.models import Enrollment
+    from lms.db import utcnow
+
+    site.sign_in(site.learner)
+    site.save(site.video, 30)  # the first save makes the row
+    enrollment = db.session.scalar(sa.select(Enrollment).filter_by(user_id=site.learner.id))
+    long_ago = utcnow() - timedelta(hours=2)
+    enrollment.last_lecture_id, enrollment.last_active_at = None, long_ago
+    db.session.commit()
+    assert site.save(site.video, 45).status_code == 200
+    db.session.expire_all()
+    assert enrollment.last_lecture_id == site.video.id and enrollment.last_active_at > long_ago
+
+
 @pytest.mark.parametrize(
     ("position", "kept", "watched"),
     [(0, 0, False), (539, 539, False), (540, 540, True), (600, 600, True), (4000, 600, True)],
@@ -155,12 +173,17 @@ def test_a_heartbeat_is_one_statement_on_postgresql(pg_app):
     def count(conn, cursor, statement, *args):
         statements.append(statement)
 
+    def count_driver(sender, statement):
+        statements.append(statement)
+
     sa.event.listen(db.engine, "before_cursor_execute", count)
     try:
-        assert site.save(video_id, 20).status_code == 200
+        with statement_run.connected_to(count_driver):
+            assert site.save(video_id, 20).status_code == 200
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", count)
     assert len(statements) == 1 and statements[0].startswith("UPDATE lecture_progress")
+    assert site.kept(site.video) == (20, False)
 
 
 class TestCsrf:
