@@ -38,6 +38,7 @@ from bench.harness import (
 
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 LECTURES_PER_COURSE = 10
+LEARNERS = 16  # the progress-save rows with many learners at once
 # The player's save: a new position each time, as a learner watching sends it.
 POSITION = '{"position_seconds": {n}}'
 TOPICS = ["焊接", "安全用电", "钳工", "数控编程", "起重作业", "仪表校验", "管道安装", "设备点检"]
@@ -210,9 +211,32 @@ def prepare(scale: int) -> tuple[str, dict]:
         info = generate_courses(generated, courses=200 * scale)
         info["token"] = datagen.api_token_for(info["learner"])
         info["login"] = db.session.get(User, info["learner"]).employee_no
+        info["learners"] = _other_learners(generated.worker_ids[1 : 1 + LEARNERS])
         info["seconds"] = round(time.monotonic() - started)
         db.engine.dispose()
     return url, info
+
+
+def _other_learners(user_ids: list[int]) -> list[dict]:
+    """Learners each watching the first video of their own course (a row each)."""
+    from courses.models import Enrollment, Lecture, LectureKind
+    from lms.accounts.models import User
+    from lms.extensions import db
+
+    first_video = (
+        sa.select(sa.func.min(Lecture.id))
+        .where(Lecture.course_id == Enrollment.course_id, Lecture.kind == LectureKind.video)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        sa.select(User.id, User.employee_no, first_video)
+        .join(Enrollment, Enrollment.user_id == User.id)
+        .where(User.id.in_(user_ids))
+    ).all()
+    return [
+        {"login": login, "video_id": video, "token": datagen.api_token_for(uid)}
+        for uid, login, video in rows
+    ]
 
 
 def main() -> None:
@@ -284,6 +308,31 @@ def main() -> None:
                     ),
                 ):
                     rows.append(measure_paired(app, endpoint, bare, base, args.seconds, label))
+                # Many learners at once, each saving on their own row with their own session
+                # (one learner alone makes every save wait for the row the last one wrote).
+                learners = info["learners"]
+                signed_in = [
+                    (
+                        f"/api/v1/lectures/{x['video_id']}/progress",
+                        browser_session(app, x["login"], datagen.BENCH_PASSWORD),
+                    )
+                    for x in learners
+                ]
+                tokens = [
+                    (
+                        f"/api/v1/lectures/{x['video_id']}/progress",
+                        {"Authorization": f"Bearer {x['token']}"},
+                    )
+                    for x in learners
+                ]
+                for name, callers in (
+                    (f"PUT …/progress ({len(learners)} learners)", signed_in),
+                    (f"PUT …/progress ({len(learners)}, token)", tokens),
+                ):
+                    endpoint = Endpoint(
+                        name, progress, "PUT", body_template=POSITION, callers=callers
+                    )
+                    rows.append(measure_paired(app, endpoint, bare, bare_put, args.seconds, label))
             # The same pages rendered on every request: what a first visit costs.
             cold = {
                 "DATABASE_URL": url,

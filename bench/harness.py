@@ -117,6 +117,9 @@ class Endpoint:
     # below BODY_NUMBERS, so that writes really write (saving an unchanged value may cost
     # nothing).
     body_template: str | None = None
+    # When set, requests take turns among these callers, each with its own path and
+    # headers (many learners, each with their own session), instead of ``path``/``headers``.
+    callers: list[tuple[str, dict]] | None = None
 
     def body_for(self, n: int) -> str | None:
         if self.body_template is None:
@@ -140,12 +143,13 @@ class Result:
 
 def request_once(server: Server, endpoint: Endpoint) -> tuple[int, dict, bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-    headers = dict(endpoint.headers)
+    path, headers = random.choice(endpoint.callers or [(endpoint.path, endpoint.headers)])
+    headers = dict(headers)
     if endpoint.body is not None or endpoint.body_template is not None:
         headers.setdefault("Content-Type", "application/json")
     conn.request(
         endpoint.method,
-        endpoint.path,
+        path,
         body=endpoint.body_for(random.randrange(BODY_NUMBERS)),
         headers=headers,
     )
@@ -209,7 +213,9 @@ def _wrk(server: Server, endpoint: Endpoint, seconds: int, connections: int) -> 
             script.write(f"wrk.body = {json.dumps(endpoint.body)}\n")
         for key, value in endpoint.headers.items():
             script.write(f"wrk.headers[{json.dumps(key)}] = {json.dumps(value)}\n")
-        if endpoint.body_template is not None:
+        if endpoint.callers:
+            script.write(_callers_lua(endpoint))
+        elif endpoint.body_template is not None:
             head, _sep, tail = endpoint.body_template.partition("{n}")
             # A different number for each request a connection sends.
             script.write(
@@ -254,6 +260,37 @@ def _wrk(server: Server, endpoint: Endpoint, seconds: int, connections: int) -> 
     return Result(endpoint.name, data["rps"], data["p50"], data["p99"], None, data["errors"])
 
 
+def _callers_lua(endpoint: Endpoint) -> str:
+    """A wrk ``request`` function that takes the callers in turn, each with its headers."""
+    lines = ["callers = {}"]
+    for path, headers in endpoint.callers:
+        fields = ", ".join(f"[{json.dumps(k)}] = {json.dumps(v)}" for k, v in headers.items())
+        lines.append(
+            f"table.insert(callers, {{path = {json.dumps(path)}, headers = {{{fields}}}}})"
+        )
+    head, _sep, tail = (endpoint.body_template or endpoint.body or "").partition("{n}")
+    has_body = endpoint.body_template is not None or endpoint.body is not None
+    body = f"{json.dumps(head)} .. (counter % {BODY_NUMBERS}) .. {json.dumps(tail)}"
+    if endpoint.body_template is None:
+        body = json.dumps(head) if has_body else "nil"
+    lines += [
+        f"counter = math.random(0, {BODY_NUMBERS})",
+        "init = function(args)",  # the script's own headers go with every caller's
+        "  for _, caller in ipairs(callers) do",
+        "    for k, v in pairs(wrk.headers) do",
+        "      if caller.headers[k] == nil then caller.headers[k] = v end",
+        "    end",
+        "  end",
+        "end",
+        "request = function()",
+        "  counter = counter + 1",
+        "  local caller = callers[counter % #callers + 1]",
+        f"  return wrk.format(nil, caller.path, caller.headers, {body})",
+        "end",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def _python_load(server: Server, endpoint: Endpoint, seconds: int, connections: int) -> Result:
     latencies: list[float] = []
     errors = 0
@@ -264,6 +301,10 @@ def _python_load(server: Server, endpoint: Endpoint, seconds: int, connections: 
     if endpoint.body is not None or endpoint.body_template is not None:
         headers.setdefault("Content-Type", "application/json")
 
+    callers = [
+        (path, {**headers, **own}) for path, own in endpoint.callers or [(endpoint.path, {})]
+    ]
+
     def client():
         nonlocal errors
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
@@ -271,8 +312,9 @@ def _python_load(server: Server, endpoint: Endpoint, seconds: int, connections: 
         while time.monotonic() < stop_at:
             start = time.perf_counter()
             sent += 1
+            path, caller_headers = callers[sent % len(callers)]
             conn.request(
-                endpoint.method, endpoint.path, body=endpoint.body_for(sent), headers=headers
+                endpoint.method, path, body=endpoint.body_for(sent), headers=caller_headers
             )
             response = conn.getresponse()
             response.read()
