@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 import markdown
@@ -81,15 +82,21 @@ _ALLOWED_TAGS = {
 @bp.app_template_filter("markdown")
 def render_markdown(text: str | None) -> Markup:
     """Markdown to HTML, sanitized: no scripts, no event handlers, no javascript: links."""
-    html = markdown.markdown(text or "", extensions=["tables", "fenced_code", "sane_lists"])
-    clean = nh3.clean(
+    return Markup(_sanitized_html(text or ""))
+
+
+@functools.lru_cache(maxsize=1024)
+def _sanitized_html(text: str) -> str:
+    # The same summaries and lecture texts are shown over and over; the result depends on
+    # the text alone, so each is converted once per process.
+    html = markdown.markdown(text, extensions=["tables", "fenced_code", "sane_lists"])
+    return nh3.clean(
         html,
         tags=_ALLOWED_TAGS,
         attributes={"a": {"href", "title"}, "img": {"src", "alt"}},
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
-    return Markup(clean)
 
 
 def _form_errors(form, exc: DomainError) -> None:
