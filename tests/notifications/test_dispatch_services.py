@@ -69,11 +69,12 @@ def test_two_dispatchers_at_once_never_send_the_same_reminder(pg_app):
 def test_a_worker_killed_mid_dispatch_of_1000_reminders_loses_and_repeats_nothing(
     worker_app, worker_process, tmp_path
 ):
+    # Queues of its own: a worker started by an earlier test (the session's) would take
+    # some of these mail tasks and write the mails into its own folder.
+    queues = {"broker_transport_options": {"global_keyprefix": f"{_key_prefix()}killed:"}}
+    worker_app.extensions["celery"].conf.update(queues)
     _due_reminders(people=100, per_person=10)
-    env = {
-        "LMS_MAIL_FOLDER": str(tmp_path / "mail"),
-        "LMS_CELERY": json.dumps({"broker_transport_options": {"global_keyprefix": _key_prefix()}}),
-    }
+    env = {"LMS_MAIL_FOLDER": str(tmp_path / "mail"), "LMS_CELERY": json.dumps(queues)}
     first = worker_process("dispatch-a", concurrency=2, extra_env=env)
     tasks.dispatch_reminders.delay(batch_size=5, max_batches=1000)
     sent = wait_for(
