@@ -55,24 +55,23 @@ def test_the_same_completion_signalled_at_once_in_many_transactions_makes_one_ce
 def test_a_worker_killed_in_a_batch_of_200_certificates_leaves_each_exactly_once(
     worker_app, worker_process
 ):
+    # Queues of its own, so that only the workers started here take the batch; Redis hands
+    # an unacknowledged task to another worker after the visibility timeout.
+    queues = {
+        "broker_transport_options": {
+            "global_keyprefix": f"{_key_prefix()}killed-certs:",
+            "visibility_timeout": 5,
+            "unacked_restore_interval": 1,
+            "unacked_restore_throttle": 1,
+        }
+    }
+    worker_app.extensions["celery"].conf.update(queues)
     enterprise = EnterpriseFactory()
     officer = UserFactory(roles=[Role.officer], organization=enterprise)
     workshop = WorkshopFactory(parent=enterprise)
     holders = [UserFactory(organization=workshop) for _ in range(200)]
     db.session.commit()
-    # Redis hands an unacknowledged task to another worker after the visibility timeout.
-    env = {
-        "LMS_CELERY": json.dumps(
-            {
-                "broker_transport_options": {
-                    "global_keyprefix": _key_prefix(),
-                    "visibility_timeout": 5,
-                    "unacked_restore_interval": 1,
-                    "unacked_restore_throttle": 1,
-                }
-            }
-        )
-    }
+    env = {"LMS_CELERY": json.dumps(queues)}
     first = worker_process("certs-a", concurrency=2, queues="pdf", extra_env=env)
     batch = services.create_batch(
         officer,
