@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import weakref
 from datetime import UTC, datetime
 from typing import Any
 
@@ -103,9 +102,10 @@ class DriverStatement:
 
     For a statement that runs on every request of a hot path (the player's heartbeat):
     SQLAlchemy's work around each execution costs more there than the statement itself.
-    Constant parameters are worked out once; the values given on each call must be plain
-    values the driver adapts as they are (aware datetimes, ints, strings, None). Each run
-    is announced by ``statement_run``, so query counters still see it.
+    The connection comes from the engine's own pool and is in autocommit only while the
+    statement runs. Constant parameters are worked out once; the values given on each call
+    must be plain values the driver adapts as they are (aware datetimes, ints, strings,
+    None). Each run is announced by ``statement_run``, so query counters still see it.
     """
 
     def __init__(self, statement: sa.Executable, dialect: sa.Dialect, sample: dict[str, Any]):
@@ -120,12 +120,18 @@ class DriverStatement:
 
     def first(self, engine: sa.Engine, values: dict[str, Any]) -> tuple | None:
         """The first row returned (None if none), committed at once."""
-        pooled = _autocommit_engine(engine).raw_connection()
+        pooled = engine.raw_connection()
         try:
             statement_run.send(engine, statement=self.sql)
-            with pooled.driver_connection.cursor() as cursor:
-                cursor.execute(self.sql, {**self.constants, **values}, prepare=True)
-                return cursor.fetchone() if self.returns_rows else None
+            driver = pooled.driver_connection
+            driver.autocommit = True
+            try:
+                with driver.cursor() as cursor:
+                    cursor.execute(self.sql, {**self.constants, **values}, prepare=True)
+                    return cursor.fetchone() if self.returns_rows else None
+            finally:
+                if not driver.closed:
+                    driver.autocommit = False
         except engine.dialect.loaded_dbapi.OperationalError:
             pooled.invalidate()  # a broken connection leaves the pool
             raise
@@ -135,27 +141,6 @@ class DriverStatement:
 
 #: Sent for each statement run outside SQLAlchemy's execution (``DriverStatement``).
 statement_run = Namespace().signal("statement-run")
-
-_AUTOCOMMIT_ENGINES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _autocommit_engine(engine: sa.Engine) -> sa.Engine:
-    """A small pool of the engine's database whose connections stay in autocommit.
-
-    Nothing is ever left open on them, so they are handed back without a ROLLBACK, and
-    no isolation level is switched on the way out and back.
-    """
-    found = _AUTOCOMMIT_ENGINES.get(engine)
-    if found is None:
-        found = _AUTOCOMMIT_ENGINES[engine] = sa.create_engine(
-            engine.url,
-            isolation_level="AUTOCOMMIT",
-            pool_reset_on_return=None,
-            pool_size=2,
-            max_overflow=8,
-        )
-        sa.event.listen(engine, "engine_disposed", lambda _engine: found.dispose())
-    return found
 
 
 def is_postgres(session: Session) -> bool:
