@@ -311,19 +311,14 @@ def main() -> None:
                 # Many learners at once, each saving on their own row with their own session
                 # (one learner alone makes every save wait for the row the last one wrote).
                 learners = info["learners"]
+                paths = [f"/api/v1/lectures/{x['video_id']}/progress" for x in learners]
                 signed_in = [
-                    (
-                        f"/api/v1/lectures/{x['video_id']}/progress",
-                        browser_session(app, x["login"], datagen.BENCH_PASSWORD),
-                    )
-                    for x in learners
+                    (path, browser_session(app, x["login"], datagen.BENCH_PASSWORD))
+                    for path, x in zip(paths, learners, strict=True)
                 ]
                 tokens = [
-                    (
-                        f"/api/v1/lectures/{x['video_id']}/progress",
-                        {"Authorization": f"Bearer {x['token']}"},
-                    )
-                    for x in learners
+                    (path, {"Authorization": f"Bearer {x['token']}"})
+                    for path, x in zip(paths, learners, strict=True)
                 ]
                 for name, callers in (
                     (f"PUT …/progress ({len(learners)} learners)", signed_in),

@@ -85,7 +85,7 @@ def render_markdown(text: str | None) -> Markup:
     return Markup(_sanitized_html(text or ""))
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=256)  # lecture texts can be long: a bounded few
 def _sanitized_html(text: str) -> str:
     # The same summaries and lecture texts are shown over and over; the result depends on
     # the text alone, so each is converted once per process.

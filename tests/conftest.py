@@ -98,8 +98,10 @@ def auth(client):
 
 
 @pytest.fixture
-def query_counter(app):
-    """Counts SQL statements run inside ``with query_counter() as counted:``."""
+def query_counter():
+    """Counts SQL statements run inside ``with query_counter() as counted:``, on the
+    database of the app in use (``app`` or ``pg_app``), including those run straight on
+    the driver (``lms.db.DriverStatement``)."""
     from contextlib import contextmanager
 
     @contextmanager

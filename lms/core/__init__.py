@@ -80,17 +80,13 @@ def _count_queries(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
 
-    @sa.event.listens_for(engine, "before_cursor_execute")
-    def _count(conn, cursor, statement, parameters, context, executemany):
+    def _count(*args, **kwargs):
         if has_request_context():
             g.query_count = g.get("query_count", 0) + 1
 
-    def _count_driver_statement(sender, **kwargs):
-        if has_request_context():
-            g.query_count = g.get("query_count", 0) + 1
-
+    sa.event.listen(engine, "before_cursor_execute", _count)
     # Statements run past SQLAlchemy's execution (lms.db.DriverStatement) count too.
-    statement_run.connect(_count_driver_statement, weak=False)
+    statement_run.connect(_count, sender=engine, weak=False)
 
     @app.after_request
     def _header(response):

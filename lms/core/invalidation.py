@@ -40,11 +40,7 @@ def _generation_key(name: str) -> str:
 def generation(name: str) -> str:
     known = g.get("cache_generations") if has_request_context() else None
     if known is None or name not in known:
-        names = sorted(_NAMES | {name})
-        values = cache.get_many(*(_generation_key(n) for n in names))
-        known = {n: v if v is not None else _start(n) for n, v in zip(names, values, strict=True)}
-        if has_request_context():
-            g.cache_generations = known
+        known, _values = _read(sorted(_NAMES | {name}))
     return known[name]
 
 
@@ -54,7 +50,10 @@ def generations_with(*keys: str) -> tuple[dict[str, str], list]:
     The generations are kept for the rest of the request, so ``generation`` asks again
     for none of them.
     """
-    names = sorted(_NAMES)
+    return _read(sorted(_NAMES), *keys)
+
+
+def _read(names: list[str], *keys: str) -> tuple[dict[str, str], list]:
     values = cache.get_many(*(_generation_key(n) for n in names), *keys)
     known = {n: v if v is not None else _start(n) for n, v in zip(names, values, strict=False)}
     if has_request_context():

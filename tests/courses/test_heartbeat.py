@@ -10,7 +10,6 @@ import sqlalchemy as sa
 
 from courses.models import LectureKind, LectureProgress
 from lms.accounts.services import change_password, create_api_token, revoke_api_token
-from lms.db import statement_run
 from lms.extensions import db
 from tests.factories import (
     DEFAULT_PASSWORD,
@@ -162,26 +161,14 @@ def test_someone_not_seated_in_the_course_saves_nothing(site):
     assert site.kept(site.video) == (30, False)
 
 
-def test_a_heartbeat_is_one_statement_on_postgresql(pg_app):
+def test_a_heartbeat_is_one_statement_on_postgresql(pg_app, query_counter):
     site = Site(pg_app)
     site.sign_in(site.learner)
     site.save(site.video, 10)
     site.save(site.video, 15)  # where the learner is was written a moment ago
     video_id = site.video.id
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    def count_driver(sender, statement):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        with statement_run.connected_to(count_driver):
-            assert site.save(video_id, 20).status_code == 200
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
+    with query_counter() as statements:
+        assert site.save(video_id, 20).status_code == 200
     assert len(statements) == 1 and statements[0].startswith("UPDATE lecture_progress")
     assert site.kept(site.video) == (20, False)
 
