@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+import os
+import threading
 from datetime import UTC, datetime
 from typing import Any
 
@@ -102,10 +104,11 @@ class DriverStatement:
 
     For a statement that runs on every request of a hot path (the player's heartbeat):
     SQLAlchemy's work around each execution costs more there than the statement itself.
-    The connection comes from the engine's own pool and is in autocommit only while the
-    statement runs. Constant parameters are worked out once; the values given on each call
-    must be plain values the driver adapts as they are (aware datetimes, ints, strings,
-    None). Each run is announced by ``statement_run``, so query counters still see it.
+    It runs on a connection borrowed from the engine's own pool, in autocommit only while
+    the statement runs, or on a :class:`DedicatedConnection`. Constant parameters are
+    worked out once; the values given on each call must be plain values the driver adapts
+    as they are (aware datetimes, ints, strings, None). Each run is announced by
+    ``statement_run``, so query counters still see it.
     """
 
     def __init__(self, statement: sa.Executable, dialect: sa.Dialect, sample: dict[str, Any]):
@@ -118,17 +121,21 @@ class DriverStatement:
             if name not in sample
         }
 
-    def first(self, engine: sa.Engine, values: dict[str, Any]) -> tuple | None:
+    def first(
+        self,
+        engine: sa.Engine,
+        values: dict[str, Any],
+        connection: DedicatedConnection | None = None,
+    ) -> tuple | None:
         """The first row returned (None if none), committed at once."""
+        if connection is not None:
+            return connection.run(self, values)
         pooled = engine.raw_connection()
         try:
-            statement_run.send(engine, statement=self.sql)
             driver = pooled.driver_connection
             driver.autocommit = True
             try:
-                with driver.cursor() as cursor:
-                    cursor.execute(self.sql, {**self.constants, **values}, prepare=True)
-                    return cursor.fetchone() if self.returns_rows else None
+                return self._run(engine, driver, values)
             finally:
                 if not driver.closed:
                     driver.autocommit = False
@@ -137,6 +144,59 @@ class DriverStatement:
             raise
         finally:
             pooled.close()
+
+    def _run(self, engine: sa.Engine, driver, values: dict[str, Any]) -> tuple | None:
+        statement_run.send(engine, statement=self.sql)
+        with driver.cursor() as cursor:
+            cursor.execute(self.sql, {**self.constants, **values}, prepare=True)
+            return cursor.fetchone() if self.returns_rows else None
+
+
+class DedicatedConnection:
+    """One driver connection per thread, kept in autocommit, for ``DriverStatement`` only.
+
+    Taken from the engine's pool once (so it is made with the engine's settings) and then
+    detached from it: a path that runs a single statement per request skips the checkout,
+    the return and the switches in and out of autocommit. A broken connection is dropped
+    and the next run takes a new one; a forked process never uses its parent's; disposing
+    of the engine closes them all.
+    """
+
+    def __init__(self, engine: sa.Engine):
+        self.engine = engine
+        self._local = threading.local()
+        self._opened: list = []
+        self._lock = threading.Lock()
+        event.listen(engine, "engine_disposed", self._close_all)
+
+    def run(self, statement: DriverStatement, values: dict[str, Any]) -> tuple | None:
+        driver = self._driver()
+        try:
+            return statement._run(self.engine, driver, values)
+        except self.engine.dialect.loaded_dbapi.OperationalError:
+            self._local.driver = None
+            driver.close()
+            raise
+
+    def _driver(self):
+        driver = getattr(self._local, "driver", None)
+        if driver is None or driver.closed or self._local.pid != os.getpid():
+            pooled = self.engine.raw_connection()
+            driver = pooled.driver_connection
+            pooled.detach()
+            driver.autocommit = True
+            self._local.driver, self._local.pid = driver, os.getpid()
+            with self._lock:
+                self._opened = [(d, pid) for d, pid in self._opened if not d.closed]
+                self._opened.append((driver, os.getpid()))
+        return driver
+
+    def _close_all(self, _engine=None) -> None:
+        with self._lock:
+            opened, self._opened = self._opened, []
+        for driver, pid in opened:
+            if pid == os.getpid():  # a parent's connection is the parent's to close
+                driver.close()
 
 
 #: Sent for each statement run outside SQLAlchemy's execution (``DriverStatement``).
