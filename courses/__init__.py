@@ -30,6 +30,8 @@ DEFAULTS = {
     "COURSE_CATALOG_CACHE_SECONDS": 60,
     # How often the player saves the video position (seconds).
     "COURSE_PROGRESS_SAVE_SECONDS": 10,
+    # On PostgreSQL, the usual save is answered ahead of Flask (courses/heartbeat.py).
+    "COURSE_HEARTBEAT_LANE": True,
 }
 
 
@@ -51,6 +53,12 @@ def init_app(app: Flask) -> None:
 
     class_completed.connect(on_class_completed)
     demo.register()
+    if app.config["COURSE_HEARTBEAT_LANE"] and app.config["SQLALCHEMY_DATABASE_URI"].startswith(
+        "postgresql"
+    ):
+        from courses.heartbeat import HeartbeatLane
+
+        app.wsgi_app = HeartbeatLane(app, app.wsgi_app)
 
     nav.register("courses.catalog", _l("课程"), order=10)
     nav.register("courses.my_learning", _l("我的学习"), roles=[Role.worker], order=11)

@@ -55,6 +55,7 @@ def app(tmp_path, app_overrides):
         from flask_babel import refresh
 
         g.pop("_login_user", None)
+        g.pop("csrf_token", None)  # each client (a browser) has its own
         refresh()
         db.session.expire_all()
 

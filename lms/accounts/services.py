@@ -557,7 +557,11 @@ def request_claim() -> Claim | None:
     session_id = session.get("_user_id")
     if session_id:
         return Claim(session_id=session_id)
-    header = request.headers.get("Authorization", "")
+    return bearer_claim(request.headers.get("Authorization", ""))
+
+
+def bearer_claim(header: str) -> Claim | None:
+    """The claim of an ``Authorization: Bearer`` header carrying a personal API token."""
     if header.startswith("Bearer " + TOKEN_PREFIX):
         return Claim(token_hash=_token_digest(header[len("Bearer ") :].strip()))
     return None

@@ -143,6 +143,7 @@ def _app_on_services(tmp_path_factory, overrides):
         from flask_babel import refresh
 
         g.pop("_login_user", None)
+        g.pop("csrf_token", None)  # each client (a browser) has its own
         refresh()
         db.session.expire_all()
 
