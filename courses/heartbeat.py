@@ -42,7 +42,7 @@ from werkzeug.wsgi import get_host
 from courses import schemas
 from lms.accounts.services import Claim, bearer_claim
 from lms.core import API_HEADERS, SECURITY_HEADERS
-from lms.db import DedicatedConnection, statement_run
+from lms.db import AutocommitConnections, statement_run
 
 PROGRESS_PATH = re.compile(r"/api/v1/lectures/([1-9][0-9]{0,9})/progress")
 LARGEST_ID = 2**31 - 1  # as ``<int:...>`` in the app's routes
@@ -62,7 +62,7 @@ class HeartbeatLane:
             *API_HEADERS,
             ("Vary", "Cookie"),  # as Flask marks any response that looked at the session
         ]
-        self._connection: DedicatedConnection | None = None
+        self._connections: AutocommitConnections | None = None
         self._count = threading.local() if app.config.get("QUERY_COUNT_HEADER") else None
 
     def __call__(self, environ, start_response):
@@ -150,23 +150,23 @@ class HeartbeatLane:
                 lecture_id,
                 data["position_seconds"],
                 data["duration_seconds"],
-                connection=self._dedicated(),
+                connections=self._autocommit_connections(),
             )
         except Exception:
             # The app takes the request from the start and answers it its own way.
             self.app.logger.warning("heartbeat lane: passing a save on", exc_info=True)
             return None
 
-    def _dedicated(self) -> DedicatedConnection:
-        if self._connection is None:
+    def _autocommit_connections(self) -> AutocommitConnections:
+        if self._connections is None:
             from lms.extensions import db
 
             with self.app.app_context():
                 engine = db.engine
             if self._count is not None:
                 statement_run.connect(self._counted, sender=engine, weak=False)
-            self._connection = DedicatedConnection(engine)
-        return self._connection
+            self._connections = AutocommitConnections(engine)
+        return self._connections
 
     def _counted(self, _sender, **_kw) -> None:
         self._count.statements = getattr(self._count, "statements", 0) + 1

@@ -49,7 +49,7 @@ from lms.accounts.services import Claim, claimed_user_id
 from lms.audit import services as audit
 from lms.core import invalidation, pagecache, storage
 from lms.db import (
-    DedicatedConnection,
+    AutocommitConnections,
     DriverStatement,
     after_commit,
     enqueue_after_commit,
@@ -1440,15 +1440,15 @@ def _save_position_fast(
     lecture_id: int,
     position_seconds: int | None,
     duration_seconds: int | None,
-    connection: DedicatedConnection | None = None,
+    connections: AutocommitConnections | None = None,
 ) -> SavedProgress | None:
     """The heartbeat of a seated learner in plain SQL, committed without BEGIN or COMMIT.
 
     Returns None whenever anything else has to happen — a claim that does not hold, no
     seat, no progress row yet, a position that completes the lecture — and the full path
     handles it (and answers it properly). The statements are built once and reused:
-    building them costs more than running them. ``connection`` is the heartbeat lane's own
-    (``courses.heartbeat``), which answers outside any Flask context; without it the
+    building them costs more than running them. ``connections`` are the heartbeat lane's
+    own (``courses.heartbeat``), which answers outside any Flask context; without them the
     statements borrow from the app's engine.
     """
     if position_seconds is None:
@@ -1460,17 +1460,17 @@ def _save_position_fast(
         "now": utcnow(),
         **claim.params(),
     }
-    engine = connection.engine if connection is not None else db.engine
+    engine = connections.engine if connections is not None else db.engine
     # Asked of the engine, not the session: the fast path opens no ORM session at all.
     if engine.dialect.name != "postgresql":
         return _heartbeat_read_then_write(claim, values)
-    row = _heartbeat_on_postgres(claim.kind, engine.dialect).first(engine, values, connection)
+    row = _heartbeat_on_postgres(claim.kind, engine.dialect).first(engine, values, connections)
     if row is None:
         return None
     position, done, enrollment_id, last_lecture_id, last_active_at, _async = row
     if _due_for_touch(last_lecture_id, last_active_at, lecture_id, values["now"]):
         touch = {"enrollment_id": enrollment_id, "lecture": lecture_id, "now": values["now"]}
-        _touch_on_postgres(engine.dialect).first(engine, touch, connection)
+        _touch_on_postgres(engine.dialect).first(engine, touch, connections)
     return SavedProgress(lecture_id, position, done)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import os
-import threading
+from collections import deque
 from datetime import UTC, datetime
 from typing import Any
 
@@ -105,7 +105,7 @@ class DriverStatement:
     For a statement that runs on every request of a hot path (the player's heartbeat):
     SQLAlchemy's work around each execution costs more there than the statement itself.
     It runs on a connection borrowed from the engine's own pool, in autocommit only while
-    the statement runs, or on a :class:`DedicatedConnection`. Constant parameters are
+    the statement runs, or on one of :class:`AutocommitConnections`. Constant parameters are
     worked out once; the values given on each call must be plain values the driver adapts
     as they are (aware datetimes, ints, strings, None). Each run is announced by
     ``statement_run``, so query counters still see it.
@@ -125,11 +125,11 @@ class DriverStatement:
         self,
         engine: sa.Engine,
         values: dict[str, Any],
-        connection: DedicatedConnection | None = None,
+        connections: AutocommitConnections | None = None,
     ) -> tuple | None:
         """The first row returned (None if none), committed at once."""
-        if connection is not None:
-            return connection.run(self, values)
+        if connections is not None:
+            return connections.run(self, values)
         pooled = engine.raw_connection()
         try:
             driver = pooled.driver_connection
@@ -152,50 +152,63 @@ class DriverStatement:
             return cursor.fetchone() if self.returns_rows else None
 
 
-class DedicatedConnection:
-    """One driver connection per thread, kept in autocommit, for ``DriverStatement`` only.
+class AutocommitConnections:
+    """Driver connections kept in autocommit, for ``DriverStatement`` only.
 
-    Taken from the engine's pool once (so it is made with the engine's settings) and then
-    detached from it: a path that runs a single statement per request skips the checkout,
-    the return and the switches in and out of autocommit. A broken connection is dropped
-    and the next run takes a new one; a forked process never uses its parent's; disposing
-    of the engine closes them all.
+    Each is taken from the engine's pool once (so it is made with the engine's settings)
+    and then detached from it: a path that runs a single statement per request skips the
+    pool's checkout and return and the switches in and out of autocommit. As many are
+    kept idle as the engine's pool keeps; a broken connection is dropped; a forked process
+    never uses its parent's; disposing of the engine closes them all.
     """
 
     def __init__(self, engine: sa.Engine):
         self.engine = engine
-        self._local = threading.local()
-        self._opened: list = []
-        self._lock = threading.Lock()
+        self.keep = engine.pool.size() if hasattr(engine.pool, "size") else 5
+        self._idle: deque = deque()  # append and pop are atomic: no lock needed
+        self._pid = os.getpid()
+        self._generation = 0
         event.listen(engine, "engine_disposed", self._close_all)
 
     def run(self, statement: DriverStatement, values: dict[str, Any]) -> tuple | None:
-        driver = self._driver()
+        if self._pid != os.getpid():  # forked: the parent's connections are the parent's
+            self._idle, self._pid = deque(), os.getpid()
+        generation = self._generation
         try:
-            return statement._run(self.engine, driver, values)
+            driver = self._idle.pop()
+        except IndexError:
+            driver = self._connect()
+        try:
+            row = statement._run(self.engine, driver, values)
         except self.engine.dialect.loaded_dbapi.OperationalError:
-            self._local.driver = None
             driver.close()
             raise
+        except BaseException:
+            self._give_back(driver, generation)  # an SQL error leaves no transaction open
+            raise
+        self._give_back(driver, generation)
+        return row
 
-    def _driver(self):
-        driver = getattr(self._local, "driver", None)
-        if driver is None or driver.closed or self._local.pid != os.getpid():
-            pooled = self.engine.raw_connection()
-            driver = pooled.driver_connection
-            pooled.detach()
-            driver.autocommit = True
-            self._local.driver, self._local.pid = driver, os.getpid()
-            with self._lock:
-                self._opened = [(d, pid) for d, pid in self._opened if not d.closed]
-                self._opened.append((driver, os.getpid()))
+    def _connect(self):
+        pooled = self.engine.raw_connection()
+        driver = pooled.driver_connection
+        pooled.detach()
+        driver.autocommit = True
         return driver
 
+    def _give_back(self, driver, generation: int) -> None:
+        if driver.closed:
+            return
+        if generation != self._generation or len(self._idle) >= self.keep:
+            driver.close()
+        else:
+            self._idle.append(driver)
+
     def _close_all(self, _engine=None) -> None:
-        with self._lock:
-            opened, self._opened = self._opened, []
-        for driver, pid in opened:
-            if pid == os.getpid():  # a parent's connection is the parent's to close
+        self._generation += 1
+        idle, self._idle = self._idle, deque()
+        if self._pid == os.getpid():
+            for driver in idle:
                 driver.close()
 
 

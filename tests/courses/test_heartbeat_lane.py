@@ -158,8 +158,8 @@ def test_a_heartbeat_is_saved_when_the_lanes_database_connection_was_cut(site):
     site.sign_in(site.learner)
     site.save(site.video, 30)
     site.save(site.video, 40)  # the lane has its connection now
-    lane = site.app.wsgi_app
-    backend = lane._connection._local.driver.info.backend_pid
+    (connection,) = site.app.wsgi_app._connections._idle
+    backend = connection.info.backend_pid
     db.session.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
     db.session.commit()
 
