@@ -2,6 +2,7 @@
 
 - ``live_server``: the app (SQLite file, eager tasks) served by Werkzeug in a thread;
   ``live_server.url``; data is created in the test with factories and committed.
+  ``pg_live_server`` is the same on the services tier's PostgreSQL.
 - ``browser``: one Chromium for the session, the system's ``/usr/bin/chromium``.
 - ``phone``: a fresh context sized like a small phone (360×740, touch), and ``new_page``
   for further contexts (an instructor's screen beside a worker's phone).
@@ -15,6 +16,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from contextlib import contextmanager
 
 import pytest
 from werkzeug.serving import make_server
@@ -42,7 +44,7 @@ PHONE = {
 
 
 def pytest_collection_modifyitems(config, items):
-    browser_fixtures = {"browser", "phone", "new_page", "live_server"}
+    browser_fixtures = {"browser", "phone", "new_page", "live_server", "pg_live_server"}
     for item in items:
         if browser_fixtures & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
@@ -62,6 +64,16 @@ class LiveServer:
     def stop(self):
         self._server.shutdown()
         self._thread.join(timeout=10)
+
+
+@contextmanager
+def _serving(app):
+    server = LiveServer(app).start()
+    app.config["PUBLIC_BASE_URL"] = server.url  # links in mails and QR codes point here
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture
@@ -84,12 +96,29 @@ def live_server(tmp_path):
     ctx.push()
     db.create_all()
     factories.bind(db.session)
-    server = LiveServer(app).start()
-    app.config["PUBLIC_BASE_URL"] = server.url
     try:
-        yield server
+        with _serving(app) as server:
+            yield server
     finally:
-        server.stop()
+        db.session.remove()
+        db.engine.dispose()
+        ctx.pop()
+
+
+@pytest.fixture
+def pg_live_server(pg_database_url, tmp_path, tmp_path_factory):
+    """The app served as ``live_server`` is, on the session's PostgreSQL database."""
+    from tests.plugins.services import _app_on_services, _truncate_all, services_overrides
+
+    overrides = services_overrides(pg_database_url, None, tmp_path / "storage", eager=True)
+    overrides.update(WTF_CSRF_ENABLED=True, PUBLIC_BASE_URL="http://127.0.0.1")
+    app, ctx, db = _app_on_services(tmp_path_factory, overrides)
+    try:
+        with _serving(app) as server:
+            yield server
+    finally:
+        db.session.rollback()
+        _truncate_all(db)
         db.session.remove()
         db.engine.dispose()
         ctx.pop()
