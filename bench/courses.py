@@ -10,10 +10,12 @@ shared cache as in production, and prints one table; each row shows queries per 
 which must not grow with the data. Pages are loaded by one signed-in learner, so they are
 served from the copy kept for that session (``lms.core.pagecache``) after the first
 request; the rows marked "not kept" load the same pages from a server with that cache off,
-so that every request renders the page (the catalog's shared body stays cached). Every
-progress save sends a new position, so each one really writes; the bare PUT receives the
-same bodies. Each row's ratio is to the bare endpoint loaded right after it, so that other
-work on the machine skews both alike.
+so that every request renders the page (the catalog's shared body stays cached). Progress
+saves are answered by the heartbeat lane (``courses.heartbeat``) as in production; the row
+marked "route, no lane" sends them to the Flask route instead. Every progress save sends a
+new position, so each one really writes; the bare PUT receives the same bodies. Each row's
+ratio is to the bare endpoint loaded right after it, so that other work on the machine
+skews both alike.
 """
 
 from __future__ import annotations
@@ -328,20 +330,41 @@ def main() -> None:
                         name, progress, "PUT", body_template=POSITION, callers=callers
                     )
                     rows.append(measure_paired(app, endpoint, bare, bare_put, args.seconds, label))
-            # The same pages rendered on every request: what a first visit costs.
+            # The same pages rendered on every request (what a first visit costs), and the
+            # save answered by the Flask route rather than the heartbeat lane.
             cold = {
                 "DATABASE_URL": url,
                 "REDIS_URL": REDIS_URL,
                 "LMS_PERSONAL_PAGE_CACHE_SECONDS": "0",
+                "LMS_COURSE_HEARTBEAT_LANE": "false",
             }
             with Server(cold) as app:
                 auth = browser_session(app, info["login"], datagen.BENCH_PASSWORD)
-                for name, path in (
-                    ("GET /courses/<id> (not kept)", f"/courses/{info['course_id']}"),
-                    ("GET /courses/mine (not kept)", "/courses/mine"),
+                for endpoint, base in (
+                    (
+                        Endpoint(
+                            "GET /courses/<id> (not kept)",
+                            f"/courses/{info['course_id']}",
+                            headers=auth,
+                        ),
+                        bare_get,
+                    ),
+                    (
+                        Endpoint("GET /courses/mine (not kept)", "/courses/mine", headers=auth),
+                        bare_get,
+                    ),
+                    (
+                        Endpoint(
+                            "PUT …/progress (route, no lane)",
+                            f"/api/v1/lectures/{info['video_id']}/progress",
+                            "PUT",
+                            headers=auth,
+                            body_template=POSITION,
+                        ),
+                        bare_put,
+                    ),
                 ):
-                    endpoint = Endpoint(name, path, headers=auth)
-                    rows.append(measure_paired(app, endpoint, bare, bare_get, args.seconds, label))
+                    rows.append(measure_paired(app, endpoint, bare, base, args.seconds, label))
     print_table(
         rows,
         title="Courses: throughput as a ratio to bare Flask measured right after each row "
