@@ -2,7 +2,7 @@
 
 Every learner watching a video sends the position every few seconds
 (``COURSE_PROGRESS_SAVE_SECONDS``). On PostgreSQL the save itself is one statement
-(``services._save_position_fast``), but Flask's work around it — the request context,
+(``services.save_position_by_claim``), but Flask's work around it — the request context,
 session, CSRF check, rate limiter, flask-smorest's argument parsing and response,
 after-request hooks — costs several times the statement. This WSGI middleware, put in
 front of the app on PostgreSQL, answers the usual heartbeat itself:
@@ -63,6 +63,7 @@ class HeartbeatLane:
             ("Vary", "Cookie"),  # as Flask marks any response that looked at the session
         ]
         self._connections: AutocommitConnections | None = None
+        self._connecting = threading.Lock()
         self._count = threading.local() if app.config.get("QUERY_COUNT_HEADER") else None
 
     def __call__(self, environ, start_response):
@@ -140,12 +141,12 @@ class HeartbeatLane:
         return bool(referrer) and same_origin(referrer, f"https://{get_host(environ)}/")
 
     def _save(self, claim: Claim, lecture_id: int, data: dict):
-        from courses.services import _save_position_fast
+        from courses.services import save_position_by_claim
 
         if self._count is not None:
             self._count.statements = 0
         try:
-            return _save_position_fast(
+            return save_position_by_claim(
                 claim,
                 lecture_id,
                 data["position_seconds"],
@@ -159,14 +160,19 @@ class HeartbeatLane:
 
     def _autocommit_connections(self) -> AutocommitConnections:
         if self._connections is None:
-            from lms.extensions import db
-
-            with self.app.app_context():
-                engine = db.engine
-            if self._count is not None:
-                statement_run.connect(self._counted, sender=engine, weak=False)
-            self._connections = AutocommitConnections(engine)
+            with self._connecting:  # made once, by the first heartbeat of any thread
+                if self._connections is None:
+                    self._connections = self._make_connections()
         return self._connections
+
+    def _make_connections(self) -> AutocommitConnections:
+        from lms.extensions import db
+
+        with self.app.app_context():
+            engine = db.engine
+        if self._count is not None:
+            statement_run.connect(self._counted, sender=engine, weak=False)
+        return AutocommitConnections(engine)
 
     def _counted(self, _sender, **_kw) -> None:
         self._count.statements = getattr(self._count, "statements", 0) + 1

@@ -1397,13 +1397,13 @@ def save_progress(
     The player calls this every few seconds for every learner watching. Given the
     request's ``claim``, the usual case — a new position — is answered without loading
     ``actor`` at all: on PostgreSQL one UPDATE checks the claim and the seat and saves the
-    position (``_save_position_fast``). Anything else takes the full path below, which
+    position (``save_position_by_claim``). Anything else takes the full path below, which
     needs ``actor`` signed in. Position-only saves on PostgreSQL commit
     without waiting for the disk flush: a database crash can lose the last fraction of a
     second of positions, never a completion (those commit normally).
     """
     if not completed and claim is not None:
-        saved = _save_position_fast(claim, lecture_id, position_seconds, duration_seconds)
+        saved = save_position_by_claim(claim, lecture_id, position_seconds, duration_seconds)
         if saved is not None:
             return saved
     if not actor.is_authenticated:
@@ -1435,7 +1435,7 @@ def save_progress(
     return saved
 
 
-def _save_position_fast(
+def save_position_by_claim(
     claim: Claim,
     lecture_id: int,
     position_seconds: int | None,
