@@ -158,6 +158,11 @@ def generate_courses(generated: datagen.Generated, courses: int, seed: int = 11)
     return {"course_id": course_id, "video_id": video_id, "learner": learner, "counts": counts}
 
 
+def save_endpoint(name: str, path: str, headers: dict) -> Endpoint:
+    """The player's save of a new position each time, as a learner watching sends it."""
+    return Endpoint(name, path, "PUT", headers=headers, body_template=POSITION)
+
+
 def _cookies(headers: list[tuple[str, str]], jar: dict) -> dict:
     for key, value in headers:
         if key.lower() == "set-cookie":
@@ -288,26 +293,8 @@ def main() -> None:
                         Endpoint("GET /courses/mine (my learning)", "/courses/mine", headers=auth),
                         bare_get,
                     ),
-                    (
-                        Endpoint(
-                            "PUT /api/v1/lectures/<id>/progress",
-                            progress,
-                            "PUT",
-                            headers=auth,
-                            body_template=POSITION,
-                        ),
-                        bare_put,
-                    ),
-                    (
-                        Endpoint(
-                            "PUT …/progress (API token)",
-                            progress,
-                            "PUT",
-                            headers=token,
-                            body_template=POSITION,
-                        ),
-                        bare_put,
-                    ),
+                    (save_endpoint("PUT /api/v1/lectures/<id>/progress", progress, auth), bare_put),
+                    (save_endpoint("PUT …/progress (API token)", progress, token), bare_put),
                 ):
                     rows.append(measure_paired(app, endpoint, bare, base, args.seconds, label))
                 # Many learners at once, each saving on their own row with their own session
@@ -353,16 +340,7 @@ def main() -> None:
                         Endpoint("GET /courses/mine (not kept)", "/courses/mine", headers=auth),
                         bare_get,
                     ),
-                    (
-                        Endpoint(
-                            "PUT …/progress (route, no lane)",
-                            f"/api/v1/lectures/{info['video_id']}/progress",
-                            "PUT",
-                            headers=auth,
-                            body_template=POSITION,
-                        ),
-                        bare_put,
-                    ),
+                    (save_endpoint("PUT …/progress (route, no lane)", progress, auth), bare_put),
                 ):
                     rows.append(measure_paired(app, endpoint, bare, base, args.seconds, label))
     print_table(

@@ -179,15 +179,13 @@ class AutocommitConnections:
         except IndexError:
             driver = self._connect()
         try:
-            row = statement._run(self.engine, driver, values)
+            return statement._run(self.engine, driver, values)
         except self.engine.dialect.loaded_dbapi.OperationalError:
-            driver.close()
+            driver.close()  # broken: not given back
             raise
-        except BaseException:
-            self._give_back(driver, generation)  # an SQL error leaves no transaction open
-            raise
-        self._give_back(driver, generation)
-        return row
+        finally:
+            # Kept after an SQL error too: in autocommit it leaves no transaction open.
+            self._give_back(driver, generation)
 
     def _connect(self):
         pooled = self.engine.raw_connection()
