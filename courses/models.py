@@ -8,8 +8,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.accounts.models import Organization, SkillLevel, User, _enum
-from lms.db import Base, TimestampMixin, utcnow
+from lms.accounts.models import Organization, SkillLevel, User
+from lms.db import Base, TimestampMixin, enum_type, utcnow
 
 
 class CourseStatus(enum.StrEnum):
@@ -75,16 +75,16 @@ class Course(TimestampMixin, Base):
     summary: Mapped[str] = mapped_column(sa.Text, default="")
     cover_key: Mapped[str | None] = mapped_column(sa.String(32))
     trade: Mapped[str | None] = mapped_column(sa.String(64), index=True)
-    skill_level: Mapped[SkillLevel | None] = mapped_column(_enum(SkillLevel, "skill_level"))
+    skill_level: Mapped[SkillLevel | None] = mapped_column(enum_type(SkillLevel, "skill_level"))
     hours: Mapped[float] = mapped_column(sa.Float, default=0)
     organization_id: Mapped[int] = mapped_column(
         sa.ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
     )
     visibility: Mapped[Visibility] = mapped_column(
-        _enum(Visibility, "course_visibility"), default=Visibility.everyone
+        enum_type(Visibility, "course_visibility"), default=Visibility.everyone
     )
     status: Mapped[CourseStatus] = mapped_column(
-        _enum(CourseStatus, "course_status"), default=CourseStatus.draft
+        enum_type(CourseStatus, "course_status"), default=CourseStatus.draft
     )
     self_enroll: Mapped[bool] = mapped_column(default=True)
     capacity: Mapped[int | None]
@@ -123,7 +123,7 @@ class Lecture(TimestampMixin, Base):
     course_id: Mapped[int] = mapped_column(sa.ForeignKey("courses.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(default=0)
     title: Mapped[str] = mapped_column(sa.String(200))
-    kind: Mapped[LectureKind] = mapped_column(_enum(LectureKind, "lecture_kind"))
+    kind: Mapped[LectureKind] = mapped_column(enum_type(LectureKind, "lecture_kind"))
     required: Mapped[bool] = mapped_column(default=True)
     body: Mapped[str] = mapped_column(sa.Text, default="")  # Markdown
     video_url: Mapped[str | None] = mapped_column(sa.String(500))
@@ -203,7 +203,9 @@ class Enrollment(Base):
     # No index of its own: the unique (user_id, course_id) index serves lookups by user.
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
     course_id: Mapped[int] = mapped_column(sa.ForeignKey("courses.id", ondelete="CASCADE"))
-    status: Mapped[EnrollmentStatus] = mapped_column(_enum(EnrollmentStatus, "enrollment_status"))
+    status: Mapped[EnrollmentStatus] = mapped_column(
+        enum_type(EnrollmentStatus, "enrollment_status")
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     seated_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import logging
 import os
 from collections import deque
 from datetime import UTC, datetime
@@ -95,8 +96,22 @@ def _drop_after_rollback(session: Session, previous_transaction) -> None:
 
 
 def enqueue_after_commit(session: Session, task, *args: Any, **kwargs: Any) -> None:
-    """Queue a Celery task with ids as arguments once the transaction has committed."""
-    after_commit(session, task.delay, *args, **kwargs)
+    """Queue a Celery task with ids as arguments once the transaction has committed.
+
+    The change is committed by then, so a broker that is down must not turn it into an error
+    page: the failure is logged and the work stays where the task's own beat sweep (an outbox
+    row, a certificate without its PDF) finds it again.
+    """
+    after_commit(session, _delay_quietly, task, *args, **kwargs)
+
+
+def _delay_quietly(task, *args: Any, **kwargs: Any) -> None:
+    try:
+        task.delay(*args, **kwargs)
+    except Exception:  # noqa: BLE001 - any broker failure; a beat sweep picks the work up
+        logging.getLogger(__name__).warning(
+            "could not queue %s%r; left for its sweep", task.name, args
+        )
 
 
 class DriverStatement:
@@ -214,8 +229,39 @@ class AutocommitConnections:
 statement_run = Namespace().signal("statement-run")
 
 
+def dialect_name(session: Session) -> str:
+    """The one way code asks which database it runs on: ``"postgresql"`` or ``"sqlite"``."""
+    return session.get_bind().dialect.name
+
+
 def is_postgres(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
+    return dialect_name(session) == "postgresql"
+
+
+def insert_ignoring_duplicates(session: Session, model, index_elements: list[str]):
+    """``INSERT … ON CONFLICT (index_elements) DO NOTHING`` on PostgreSQL and SQLite alike.
+
+    The unique constraint behind a side effect decides who wins a race; the loser's row is
+    silently dropped, so a repeated task or a double submit has its effect once.
+    """
+    if is_postgres(session):
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model).on_conflict_do_nothing(index_elements=index_elements)
+
+
+def enum_type(cls: type[enum.Enum], name: str) -> sa.Enum:
+    """An enum column type stored as plain strings with a CHECK constraint: readable in SQL,
+    portable, and a new value is a small migration."""
+    return sa.Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        values_callable=lambda e: [m.value for m in e],
+        length=32,
+    )
 
 
 @event.listens_for(sa.Engine, "connect")

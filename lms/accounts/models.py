@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.db import Base, TimestampMixin, utcnow
+from lms.db import Base, TimestampMixin, enum_type, utcnow
 
 
 class OrgKind(enum.StrEnum):
@@ -54,19 +54,6 @@ class HonorLevel(enum.StrEnum):
     enterprise = "enterprise"
 
 
-def _enum(cls: type[enum.Enum], name: str) -> sa.Enum:
-    # Stored as plain strings with a CHECK constraint: readable in SQL, portable, and
-    # a new value is a small migration.
-    return sa.Enum(
-        cls,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        values_callable=lambda e: [m.value for m in e],
-        length=32,
-    )
-
-
 class Organization(TimestampMixin, Base):
     """A node of the tree federation → enterprise → workshop.
 
@@ -79,7 +66,7 @@ class Organization(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120))
-    kind: Mapped[OrgKind] = mapped_column(_enum(OrgKind, "org_kind"))
+    kind: Mapped[OrgKind] = mapped_column(enum_type(OrgKind, "org_kind"))
     parent_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
     )
@@ -110,7 +97,7 @@ class User(UserMixin, TimestampMixin, Base):
         sa.ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
     )
     trade: Mapped[str | None] = mapped_column(sa.String(64), index=True)
-    skill_level: Mapped[SkillLevel | None] = mapped_column(_enum(SkillLevel, "skill_level"))
+    skill_level: Mapped[SkillLevel | None] = mapped_column(enum_type(SkillLevel, "skill_level"))
     bio: Mapped[str | None] = mapped_column(sa.Text)
     locale: Mapped[str | None] = mapped_column(sa.String(8))
     active: Mapped[bool] = mapped_column(default=True)
@@ -154,7 +141,7 @@ class UserRole(Base):
     user_id: Mapped[int] = mapped_column(
         sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
-    role: Mapped[Role] = mapped_column(_enum(Role, "role"), primary_key=True)
+    role: Mapped[Role] = mapped_column(enum_type(Role, "role"), primary_key=True)
 
     user: Mapped[User] = relationship(back_populates="role_rows")
 
@@ -170,8 +157,8 @@ class Honor(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[HonorKind] = mapped_column(_enum(HonorKind, "honor_kind"))
-    level: Mapped[HonorLevel] = mapped_column(_enum(HonorLevel, "honor_level"))
+    kind: Mapped[HonorKind] = mapped_column(enum_type(HonorKind, "honor_kind"))
+    level: Mapped[HonorLevel] = mapped_column(enum_type(HonorLevel, "honor_level"))
     year: Mapped[int]
     title: Mapped[str | None] = mapped_column(sa.String(120))
     citation: Mapped[str | None] = mapped_column(sa.Text)

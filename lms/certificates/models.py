@@ -8,8 +8,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.accounts.models import Organization, User, _enum
-from lms.db import Base, utcnow
+from lms.accounts.models import Organization, User
+from lms.db import Base, enum_type, utcnow
 
 
 class CertificateKind(enum.StrEnum):
@@ -56,7 +56,7 @@ class Certificate(Base):
     holder_id: Mapped[int] = mapped_column(
         sa.ForeignKey("users.id", ondelete="RESTRICT"), index=True
     )
-    kind: Mapped[CertificateKind] = mapped_column(_enum(CertificateKind, "certificate_kind"))
+    kind: Mapped[CertificateKind] = mapped_column(enum_type(CertificateKind, "certificate_kind"))
     subject_type: Mapped[str] = mapped_column(sa.String(32))
     subject_id: Mapped[int]
     title: Mapped[str] = mapped_column(sa.String(200))
@@ -68,7 +68,7 @@ class Certificate(Base):
     code: Mapped[str] = mapped_column(sa.String(32), unique=True)
     expires_on: Mapped[date | None]
     status: Mapped[CertificateStatus] = mapped_column(
-        _enum(CertificateStatus, "certificate_status"), default=CertificateStatus.valid
+        enum_type(CertificateStatus, "certificate_status"), default=CertificateStatus.valid
     )
     revoked_at: Mapped[datetime | None]
     revoke_reason: Mapped[str | None] = mapped_column(sa.String(255))
@@ -101,14 +101,14 @@ class CertificateBatch(Base):
     organization_id: Mapped[int] = mapped_column(
         sa.ForeignKey("organizations.id", ondelete="RESTRICT")
     )
-    kind: Mapped[CertificateKind] = mapped_column(_enum(CertificateKind, "certificate_kind"))
+    kind: Mapped[CertificateKind] = mapped_column(enum_type(CertificateKind, "certificate_kind"))
     subject_type: Mapped[str] = mapped_column(sa.String(32))
     subject_id: Mapped[int]
     title: Mapped[str] = mapped_column(sa.String(200))
     issued_on: Mapped[date]
     expires_on: Mapped[date | None]
     status: Mapped[BatchStatus] = mapped_column(
-        _enum(BatchStatus, "certificate_batch_status"), default=BatchStatus.queued
+        enum_type(BatchStatus, "certificate_batch_status"), default=BatchStatus.queued
     )
     total: Mapped[int] = mapped_column(default=0)
     done: Mapped[int] = mapped_column(default=0)

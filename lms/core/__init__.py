@@ -26,12 +26,13 @@ def select_timezone() -> str:
 
 
 def init_app(app: Flask) -> None:
-    from lms.core import cli, models, views  # noqa: F401  (models: metadata for migrations)
+    from lms.core import cli, models, urls, views  # noqa: F401  (models: metadata for migrations)
 
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     from flask_babel import get_locale
 
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.filters["http_url"] = urls.http_url_filter
     app.register_blueprint(views.bp)
     cli.register(app)
 

@@ -8,8 +8,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.accounts.models import Organization, User, _enum
-from lms.db import Base, TimestampMixin, utcnow
+from lms.accounts.models import Organization, User
+from lms.db import Base, TimestampMixin, enum_type, utcnow
 
 
 class MentorshipStatus(enum.StrEnum):
@@ -115,7 +115,9 @@ class Mentorship(TimestampMixin, Base):
         sa.ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
     )
     status: Mapped[MentorshipStatus] = mapped_column(
-        _enum(MentorshipStatus, "mentorship_status"), default=MentorshipStatus.proposed, index=True
+        enum_type(MentorshipStatus, "mentorship_status"),
+        default=MentorshipStatus.proposed,
+        index=True,
     )
     requested_by_apprentice: Mapped[bool] = mapped_column(default=False)
     start_date: Mapped[date]
@@ -174,10 +176,10 @@ class MentorshipEvent(Base):
     )
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     from_status: Mapped[MentorshipStatus | None] = mapped_column(
-        _enum(MentorshipStatus, "mentorship_event_from")
+        enum_type(MentorshipStatus, "mentorship_event_from")
     )
     to_status: Mapped[MentorshipStatus] = mapped_column(
-        _enum(MentorshipStatus, "mentorship_event_to")
+        enum_type(MentorshipStatus, "mentorship_event_to")
     )
     note: Mapped[str | None] = mapped_column(sa.String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -197,7 +199,7 @@ class Goal(TimestampMixin, Base):
     description: Mapped[str | None] = mapped_column(sa.Text)
     target_date: Mapped[date | None]
     status: Mapped[GoalStatus] = mapped_column(
-        _enum(GoalStatus, "goal_status"), default=GoalStatus.open
+        enum_type(GoalStatus, "goal_status"), default=GoalStatus.open
     )
     achieved_at: Mapped[datetime | None]
 
@@ -228,18 +230,18 @@ class MentorLog(Base):
     mentor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"))
     session_date: Mapped[date]
     minutes: Mapped[int]
-    kind: Mapped[LogKind] = mapped_column(_enum(LogKind, "mentor_log_kind"))
+    kind: Mapped[LogKind] = mapped_column(enum_type(LogKind, "mentor_log_kind"))
     topic: Mapped[str] = mapped_column(sa.String(120))
     skills: Mapped[str | None] = mapped_column(sa.String(255))
     notes: Mapped[str | None] = mapped_column(sa.Text)
     status: Mapped[LogStatus] = mapped_column(
-        _enum(LogStatus, "mentor_log_status"), default=LogStatus.submitted
+        enum_type(LogStatus, "mentor_log_status"), default=LogStatus.submitted
     )
     client_token: Mapped[str | None] = mapped_column(sa.String(64))
     dispute_reason: Mapped[str | None] = mapped_column(sa.String(500))
     disputed_at: Mapped[datetime | None]
     confirmed_at: Mapped[datetime | None]
-    resolution: Mapped[Resolution | None] = mapped_column(_enum(Resolution, "log_resolution"))
+    resolution: Mapped[Resolution | None] = mapped_column(enum_type(Resolution, "log_resolution"))
     resolution_note: Mapped[str | None] = mapped_column(sa.String(500))
     resolved_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")

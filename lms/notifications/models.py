@@ -8,8 +8,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.accounts.models import User, _enum
-from lms.db import Base, utcnow
+from lms.accounts.models import User
+from lms.db import Base, enum_type, utcnow
 
 
 class Category(enum.StrEnum):
@@ -54,7 +54,7 @@ class Notification(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
-    category: Mapped[Category] = mapped_column(_enum(Category, "notification_category"))
+    category: Mapped[Category] = mapped_column(enum_type(Category, "notification_category"))
     title: Mapped[str] = mapped_column(sa.String(200))
     body: Mapped[str] = mapped_column(sa.Text, default="")
     link: Mapped[str | None] = mapped_column(sa.String(500))
@@ -84,7 +84,7 @@ class Reminder(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(sa.String(32))
-    category: Mapped[Category] = mapped_column(_enum(Category, "notification_category"))
+    category: Mapped[Category] = mapped_column(enum_type(Category, "notification_category"))
     subject_type: Mapped[str] = mapped_column(sa.String(32))
     subject_id: Mapped[int]
     # What the reminder is about, as shown to the person (title, place, time, link).
@@ -95,7 +95,7 @@ class Reminder(Base):
     due_at: Mapped[datetime]
     expires_at: Mapped[datetime | None]
     status: Mapped[ReminderStatus] = mapped_column(
-        _enum(ReminderStatus, "reminder_status"), default=ReminderStatus.pending
+        enum_type(ReminderStatus, "reminder_status"), default=ReminderStatus.pending
     )
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(sa.String(500))
@@ -119,11 +119,11 @@ class Preference(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
-    category: Mapped[Category] = mapped_column(_enum(Category, "notification_category"))
+    category: Mapped[Category] = mapped_column(enum_type(Category, "notification_category"))
     in_app: Mapped[bool] = mapped_column(default=True)
     email: Mapped[bool] = mapped_column(default=True)
     cadence: Mapped[Cadence] = mapped_column(
-        _enum(Cadence, "notification_cadence"), default=Cadence.immediate
+        enum_type(Cadence, "notification_cadence"), default=Cadence.immediate
     )
     digest_hour: Mapped[int] = mapped_column(default=18)
 
@@ -134,7 +134,7 @@ class CategoryLock(Base):
     __tablename__ = "notification_category_locks"
 
     category: Mapped[Category] = mapped_column(
-        _enum(Category, "notification_category"), primary_key=True
+        enum_type(Category, "notification_category"), primary_key=True
     )
     locked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     locked_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -157,7 +157,7 @@ class EmailMessage(Base):
     subject: Mapped[str] = mapped_column(sa.String(200))
     body: Mapped[str] = mapped_column(sa.Text)
     status: Mapped[MailStatus] = mapped_column(
-        _enum(MailStatus, "mail_status"), default=MailStatus.queued
+        enum_type(MailStatus, "mail_status"), default=MailStatus.queued
     )
     attempts: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(sa.String(500))

@@ -8,8 +8,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.accounts.models import Organization, User, _enum
-from lms.db import Base, TimestampMixin, utcnow
+from lms.accounts.models import Organization, User
+from lms.db import Base, TimestampMixin, enum_type, utcnow
 
 
 class RegistrationMode(enum.StrEnum):
@@ -87,7 +87,7 @@ class TrainingClass(TimestampMixin, Base):
     location: Mapped[str] = mapped_column(sa.String(200), default="")
     online_url: Mapped[str] = mapped_column(sa.String(500), default="")
     registration_mode: Mapped[RegistrationMode] = mapped_column(
-        _enum(RegistrationMode, "registration_mode"), default=RegistrationMode.assigned
+        enum_type(RegistrationMode, "registration_mode"), default=RegistrationMode.assigned
     )
     # Until when workers may register themselves (open mode) and withdraw (both modes).
     registration_deadline: Mapped[datetime | None]
@@ -130,7 +130,7 @@ class ClassSession(TimestampMixin, Base):
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
     status: Mapped[SessionStatus] = mapped_column(
-        _enum(SessionStatus, "session_status"), default=SessionStatus.scheduled
+        enum_type(SessionStatus, "session_status"), default=SessionStatus.scheduled
     )
     cancel_reason: Mapped[str] = mapped_column(sa.String(255), default="")
     # Sessions created together by one recurrence share a series id.
@@ -158,7 +158,7 @@ class RosterEntry(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     class_id: Mapped[int] = mapped_column(sa.ForeignKey("training_classes.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    status: Mapped[RosterStatus] = mapped_column(_enum(RosterStatus, "roster_status"))
+    status: Mapped[RosterStatus] = mapped_column(enum_type(RosterStatus, "roster_status"))
     waitlist_position: Mapped[int | None]
     waitlisted_at: Mapped[datetime | None]
     seated_at: Mapped[datetime | None]
@@ -182,9 +182,11 @@ class Attendance(Base):
         sa.ForeignKey("training_sessions.id", ondelete="CASCADE")
     )
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    status: Mapped[AttendanceStatus] = mapped_column(_enum(AttendanceStatus, "attendance_status"))
+    status: Mapped[AttendanceStatus] = mapped_column(
+        enum_type(AttendanceStatus, "attendance_status")
+    )
     checked_in_at: Mapped[datetime | None]
-    method: Mapped[CheckinMethod] = mapped_column(_enum(CheckinMethod, "checkin_method"))
+    method: Mapped[CheckinMethod] = mapped_column(enum_type(CheckinMethod, "checkin_method"))
     marked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     note: Mapped[str] = mapped_column(sa.String(255), default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -204,7 +206,7 @@ class ExcuseRequest(TimestampMixin, Base):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     reason: Mapped[str] = mapped_column(sa.String(500))
     status: Mapped[ExcuseStatus] = mapped_column(
-        _enum(ExcuseStatus, "excuse_status"), default=ExcuseStatus.pending, index=True
+        enum_type(ExcuseStatus, "excuse_status"), default=ExcuseStatus.pending, index=True
     )
     decided_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
