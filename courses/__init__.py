@@ -28,38 +28,30 @@ DEFAULTS = {
     # (0: not cached). Editing, publishing or archiving any course renews it at once; only
     # the "n learning" counts and the live-lecture list may lag by up to this long.
     "COURSE_CATALOG_CACHE_SECONDS": 60,
-    # How often the player saves the video position (seconds).
-    "COURSE_PROGRESS_SAVE_SECONDS": 10,
-    # On PostgreSQL, the usual save is answered ahead of Flask (courses/heartbeat.py).
-    "COURSE_HEARTBEAT_LANE": True,
+    # How often the player saves the video position while it plays (seconds); it also
+    # saves on play, pause, seeking and leaving the page, and never when nothing moved.
+    "COURSE_PROGRESS_SAVE_SECONDS": 30,
 }
 
 
 def init_app(app: Flask) -> None:
+    # Imported here, not at the top: ``courses`` is imported before the app exists
+    # (models for Alembic, tasks for Celery), and these modules need the extensions set up.
     from flask_babel import lazy_gettext as _l
 
-    from courses import api, demo, home_cards, models, views  # noqa: F401
+    from courses import api, demo, home_cards, services, views
     from lms.accounts.models import Role
     from lms.core import nav
     from lms.extensions import api as rest_api
+    from lms.signals import class_completed
 
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
     app.register_blueprint(views.bp)
     rest_api.register_blueprint(api.blp)
     home_cards.register()
-    from courses.services import on_class_completed
-    from lms.signals import class_completed
-
-    class_completed.connect(on_class_completed)
+    class_completed.connect(services.on_class_completed)
     demo.register()
-    if app.config["COURSE_HEARTBEAT_LANE"] and app.config["SQLALCHEMY_DATABASE_URI"].startswith(
-        "postgresql"
-    ):
-        from courses.heartbeat import HeartbeatLane
-
-        app.wsgi_app = HeartbeatLane(app, app.wsgi_app)
-
     nav.register("courses.catalog", _l("课程"), order=10)
     nav.register("courses.my_learning", _l("我的学习"), roles=[Role.worker], order=11)
     nav.register(

@@ -14,11 +14,12 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from courses.models import Visibility
 from lms.accounts.labels import SKILL_LABELS
+from lms.core.urls import HttpUrlField
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -43,9 +44,13 @@ class CourseForm(FlaskForm):
     visibility = SelectField(
         _l("谁可以学"),
         choices=[
-            (Visibility.everyone.value, _l("所有人")),
-            (Visibility.organizations.value, _l("仅下面勾选的单位（含下属车间）")),
+            (
+                Visibility.organizations.value,
+                _l("下面勾选的单位（含下属单位）；不勾选即本单位及下属单位"),
+            ),
+            (Visibility.everyone.value, _l("全市所有人（仅市总工会可设）")),
         ],
+        default=Visibility.organizations.value,
     )
     organization_ids = MultiCheckboxField(_l("可以学习的单位"), coerce=int, choices=[])
     lecturer_ids = MultiCheckboxField(_l("讲师"), coerce=int, choices=[])
@@ -66,10 +71,11 @@ class LectureForm(FlaskForm):
     body = TextAreaField(_l("正文或说明（支持 Markdown）"), validators=[Optional()])
     video_url = StringField(
         _l("外部视频链接（与上传二选一）"),
-        validators=[Optional(), URL(message=_l("链接格式不正确。")), Length(max=500)],
+        validators=[Optional(), HttpUrlField()],
     )
     duration_seconds = IntegerField(
-        _l("时长（秒，可不填）"), validators=[Optional(), NumberRange(min=1)]
+        _l("时长（秒，可不填；上传 MP4 时按文件实际时长）"),
+        validators=[Optional(), NumberRange(min=1)],
     )
     file = FileField(_l("上传文件"))
     starts_at = DateTimeLocalField(
@@ -77,7 +83,7 @@ class LectureForm(FlaskForm):
     )
     join_url = StringField(
         _l("直播入口链接"),
-        validators=[Optional(), URL(message=_l("链接格式不正确。")), Length(max=500)],
+        validators=[Optional(), HttpUrlField()],
     )
     pass_mark = IntegerField(
         _l("及格分（0–100）"), default=60, validators=[Optional(), NumberRange(min=0, max=100)]

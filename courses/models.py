@@ -19,7 +19,7 @@ class CourseStatus(enum.StrEnum):
 
 
 class Visibility(enum.StrEnum):
-    everyone = "everyone"
+    everyone = "everyone"  # the whole city: only the federation opens a course this wide
     organizations = "organizations"  # the chosen organizations and everything below them
 
 
@@ -80,6 +80,8 @@ class Course(TimestampMixin, Base):
     organization_id: Mapped[int] = mapped_column(
         sa.ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
     )
+    # The chosen organizations' subtrees (the owner's when none is chosen) unless the
+    # federation opened the course to the whole city (services.authoring decides).
     visibility: Mapped[Visibility] = mapped_column(
         enum_type(Visibility, "course_visibility"), default=Visibility.everyone
     )
@@ -235,6 +237,9 @@ class LectureProgress(Base):
         sa.ForeignKey("lectures.id", ondelete="CASCADE"), index=True
     )
     position_seconds: Mapped[int] = mapped_column(default=0)
+    # Seconds of the recording watched, counted on the server save by save (see
+    # courses/services/progress.py); a video completes when this reaches 90% of its length.
+    watched_seconds: Mapped[int] = mapped_column(default=0, server_default="0")
     completed: Mapped[bool] = mapped_column(default=False)
     completed_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

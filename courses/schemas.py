@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from flask import url_for
 from marshmallow import Schema, fields, validate
 
 from courses.models import CourseStatus, EnrollmentStatus, LectureKind, Visibility
 from lms.accounts.models import SkillLevel
 from lms.accounts.schemas import HonorSchema, OrganizationRefSchema
 from lms.core.apiutil import PageArgsSchema
+from lms.core.urls import HttpUrl
 
 
 def Id(**kwargs) -> fields.Int:  # noqa: N802 - reads like a field class
@@ -29,7 +31,14 @@ class CourseSchema(Schema):
     trade = fields.Str(allow_none=True, validate=validate.Length(max=64))
     skill_level = fields.Enum(SkillLevel, by_value=True, allow_none=True)
     hours = fields.Float(load_default=0, validate=validate.Range(min=0, max=1000))
-    visibility = fields.Enum(Visibility, by_value=True, load_default=Visibility.everyone)
+    visibility = fields.Enum(
+        Visibility,
+        by_value=True,
+        load_default=Visibility.organizations,
+        metadata={
+            "description": "organizations: the chosen ones (or the owner when none is chosen) and everything below them; everyone: the whole city, only for the federation's officers"
+        },
+    )
     organization_ids = fields.List(Id(), load_only=True, load_default=list)
     lecturer_ids = fields.List(Id(), load_only=True, load_default=list)
     self_enroll = fields.Bool(load_default=True)
@@ -43,7 +52,7 @@ class CourseSchema(Schema):
     lecturers = fields.List(fields.Nested(LecturerSchema), dump_only=True)
     seats_taken = fields.Int(dump_only=True)
     seats_left = fields.Int(dump_only=True, allow_none=True)
-    published_at = fields.DateTime(dump_only=True)
+    published_at = fields.DateTime(dump_only=True, allow_none=True)
 
 
 class CourseUpdateSchema(CourseSchema):
@@ -74,6 +83,21 @@ class QuestionSchema(Schema):
     options = fields.List(fields.Nested(OptionSchema))
 
 
+class OptionInSchema(Schema):
+    text = fields.Str(required=True, validate=validate.Length(min=1, max=500))
+    correct = fields.Bool(load_default=False)
+
+
+class QuestionInSchema(Schema):
+    """A quiz question as its author writes it, with the right answers marked."""
+
+    text = fields.Str(required=True, validate=validate.Length(min=1, max=5000))
+    multiple = fields.Bool(load_default=False)
+    options = fields.List(
+        fields.Nested(OptionInSchema), required=True, validate=validate.Length(min=2, max=20)
+    )
+
+
 class LectureSchema(Schema):
     id = fields.Int(dump_only=True)
     course_id = fields.Int(dump_only=True)
@@ -82,19 +106,23 @@ class LectureSchema(Schema):
     title = fields.Str(required=True, validate=validate.Length(min=1, max=200))
     required = fields.Bool(load_default=True)
     body = fields.Str(load_default="", validate=validate.Length(max=200000))
-    video_url = fields.Url(allow_none=True, schemes={"http", "https"})
-    duration_seconds = fields.Int(allow_none=True, validate=validate.Range(min=1))
+    video_url = HttpUrl(allow_none=True)
+    duration_seconds = fields.Int(allow_none=True, validate=validate.Range(min=1, max=24 * 3600))
     starts_at = fields.AwareDateTime(allow_none=True)
-    join_url = fields.Url(allow_none=True, schemes={"http", "https"})
+    join_url = HttpUrl(allow_none=True)
     pass_mark = fields.Int(load_default=60, validate=validate.Range(min=0, max=100))
     max_attempts = fields.Int(allow_none=True, validate=validate.Range(min=1))
-    file_name = fields.Str(dump_only=True)
-    file_size = fields.Int(dump_only=True)
-    media_url = fields.Method("_media_url", dump_only=True)
+    file_name = fields.Str(dump_only=True, allow_none=True)
+    file_size = fields.Int(dump_only=True, allow_none=True)
+    media_url = fields.Method("_media_url", dump_only=True, allow_none=True)
+    questions = fields.List(
+        fields.Nested(QuestionInSchema),
+        load_only=True,
+        validate=validate.Length(max=200),
+        metadata={"description": "a quiz's questions; on PATCH they replace the old ones"},
+    )
 
     def _media_url(self, lecture) -> str | None:
-        from flask import url_for
-
         if lecture.file_key:
             return url_for("courses.lecture_media", lecture_id=lecture.id)
         return lecture.video_url
@@ -144,7 +172,10 @@ class ProgressInSchema(Schema):
         load_default=None, allow_none=True, validate=validate.Range(min=0, max=24 * 3600)
     )
     duration_seconds = fields.Int(
-        load_default=None, allow_none=True, validate=validate.Range(min=1, max=24 * 3600)
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(min=1, max=24 * 3600),
+        metadata={"description": "the player's measure; used only when the server has none"},
     )
     completed = fields.Bool(load_default=False)
 

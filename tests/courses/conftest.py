@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
 
+from courses.services import progress
 from lms.accounts.models import Role
+from lms.db import utcnow
+from lms.extensions import db
 from tests.factories import (
     CourseFactory,
     EnterpriseFactory,
@@ -61,7 +65,25 @@ def world(app):
         officer,
     )
     w.course, w.text, w.quiz = course, text, quiz
-    from lms.extensions import db
-
     db.session.commit()
     return w
+
+
+class Clock:
+    """The time the progress rule reads; tests move it as a learner's wall clock would."""
+
+    def __init__(self):
+        self.now = utcnow()
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr(progress, "utcnow", clock)
+    return clock

@@ -160,7 +160,7 @@ def test_quizzes_complete_only_by_passing(world):
         services.save_progress(world.worker, world.quiz.id, completed=True)
 
 
-def test_video_counts_as_watched_at_ninety_percent(world):
+def test_video_counts_as_watched_once_ninety_percent_was_watched(world, clock):
     video = LectureFactory(
         course=world.course,
         kind=LectureKind.video,
@@ -168,9 +168,15 @@ def test_video_counts_as_watched_at_ninety_percent(world):
         duration_seconds=100,
     )
     services.self_enroll(world.worker, world.course)
-    row = services.save_progress(world.worker, video.id, position_seconds=50)
-    assert (row.position_seconds, row.completed) == (50, False)
     row = services.save_progress(world.worker, video.id, position_seconds=95)
+    assert (row.position_seconds, row.completed) == (95, False)  # a position is not watching
+    services.save_progress(world.worker, video.id, position_seconds=0)
+    for position in (30, 60, 89):
+        clock.advance(30)
+        row = services.save_progress(world.worker, video.id, position_seconds=position)
+    assert not row.completed
+    clock.advance(30)
+    row = services.save_progress(world.worker, video.id, position_seconds=92)
     assert row.completed
 
 

@@ -47,10 +47,8 @@ def _count(client, query_counter, method, url, **kwargs):
     ["catalog", "search", "course", "my_learning", "lecture", "progress"],
 )
 def test_query_count_does_not_grow_with_data(app, client, auth, query_counter, what):
-    # The catalog's cache and the kept pages would hide the work of building them:
-    # measure that work (tests/core/test_pagecache.py covers the kept pages).
+    # The catalog's cache would hide the work of building it: measure that work.
     app.config["COURSE_CATALOG_CACHE_SECONDS"] = 0
-    app.config["PERSONAL_PAGE_CACHE_SECONDS"] = 0
     worker = UserFactory()
     auth.login(worker)
     counts = []
@@ -74,9 +72,8 @@ def test_query_count_does_not_grow_with_data(app, client, auth, query_counter, w
         counts.append(_count(client, query_counter, method, url, **kwargs))
     assert counts[0] == counts[1], f"{what}: {counts}"
     # Budgets include loading the signed-in person with their roles; HTML pages add 1 for
-    # the unread-notifications badge in the header. The progress save is the player's
-    # heartbeat: the person and their roles, one read (lecture, seat and progress row) and
-    # one write.
+    # the unread-notifications badge in the header. The progress save: the person and their
+    # roles, one read (lecture, seat and progress row) and one write.
     budget = {"catalog": 10, "search": 10, "course": 5, "my_learning": 6, "lecture": 6}
     assert counts[1] <= budget.get(what, 4), f"{what}: {counts}"
 
