@@ -45,7 +45,7 @@ class CourseItem(MethodView):
         """One course the caller may see (drafts only for its editors)."""
         return services.get_course(current_user, course_id)
 
-    @blp.arguments(schemas.CourseUpdateSchema)
+    @blp.arguments(schemas.CourseUpdateSchema(partial=True))
     @blp.response(200, schemas.CourseSchema)
     def patch(self, data, course_id: int):
         """Edit a course (its lecturers, or officers in scope)."""
@@ -99,7 +99,7 @@ class LectureItem(MethodView):
         """A lecture to study; quiz questions come without their answers."""
         return services.open_lecture(current_user, lecture_id).lecture
 
-    @blp.arguments(schemas.LectureUpdateSchema)
+    @blp.arguments(schemas.LectureUpdateSchema(partial=True))
     @blp.response(200, schemas.LectureSchema)
     def patch(self, data, lecture_id: int):
         """Edit a lecture (its course's editors); ``questions`` replace a quiz's questions."""

@@ -56,8 +56,7 @@ class CourseSchema(Schema):
 
 
 class CourseUpdateSchema(CourseSchema):
-    class Meta:
-        partial = True
+    """A course's fields to change; loaded with ``partial=True`` (only the fields sent)."""
 
 
 class CourseQuerySchema(PageArgsSchema):
@@ -129,8 +128,9 @@ class LectureSchema(Schema):
 
 
 class LectureUpdateSchema(LectureSchema):
+    """A lecture's editable fields (its kind is fixed); loaded with ``partial=True``."""
+
     class Meta:
-        partial = True
         exclude = ("kind",)
 
 
