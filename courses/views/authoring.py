@@ -104,6 +104,13 @@ def _course_form(form: CourseForm, course=None) -> None:
             if org.id not in dict(form.organization_ids.choices):
                 form.organization_ids.choices.append((org.id, org.name))
     form.lecturer_ids.choices = _lecturer_choices(course)
+    citywide = course is not None and course.visibility == Visibility.everyone
+    if not (citywide or services.can_open_citywide(current_user)):
+        form.visibility.choices = [
+            (value, label)
+            for value, label in form.visibility.choices
+            if value != Visibility.everyone.value
+        ]
 
 
 def _course_data(form: CourseForm) -> dict:

@@ -312,3 +312,11 @@ def test_the_learner_list_export_is_audited(client, auth, world):
 def test_a_worker_cannot_export_the_learner_list(client, auth, world):
     auth.login(world.worker)
     assert client.get(f"/courses/{world.course.id}/learners.xlsx").status_code == 403
+
+
+def test_the_city_wide_choice_is_offered_only_to_the_federation(client, auth, city):
+    auth.login(city.plant_officer)
+    assert "全市所有人" not in client.get("/courses/new").get_data(as_text=True)
+    auth.logout()
+    auth.login(city.city_officer)
+    assert "全市所有人" in client.get("/courses/new").get_data(as_text=True)
