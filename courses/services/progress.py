@@ -154,11 +154,6 @@ def touch(enrollment: Enrollment, lecture: Lecture) -> None:
         enrollment.last_active_at = now
 
 
-#: Lectures whose position is a point in a recording, and the share of it that means watched.
-PLAYED_KINDS = (LectureKind.video, LectureKind.live)
-WATCHED_SHARE = 0.9
-
-
 def watched_credit(before: int, after: int, previous_save: datetime | None, now: datetime) -> int:
     """Seconds a save from position ``before`` to ``after`` adds to the watched total."""
     advanced = after - before
