@@ -71,10 +71,6 @@ class Config:
     PRINCIPAL_CACHE_SECONDS = 300
     # The unread badge in the header, per person; dropped when their notifications change.
     NOTIFICATION_BADGE_CACHE_SECONDS = 300
-    # Pages a person reopens ("my learning", course pages, the catalog) are kept per
-    # session this long and retired at once by any change they show (lms/core/pagecache.py).
-    # 0: off.
-    PERSONAL_PAGE_CACHE_SECONDS = 60
 
     # Forms
     WTF_CSRF_TIME_LIMIT = 8 * 3600
@@ -119,8 +115,6 @@ class Config:
         },
         "security": [{"bearerAuth": []}, {"cookieAuth": []}],
     }
-    # Benchmarks only: add X-Query-Count to every response.
-    QUERY_COUNT_HEADER = False
     API_PAGE_SIZE = 20
     API_MAX_PAGE_SIZE = 100
 
