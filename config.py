@@ -99,9 +99,7 @@ class Config:
     OPENAPI_VERSION = "3.0.3"
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
-    OPENAPI_SWAGGER_UI_PATH = "docs"
-    # The docs UI is served from the app's own static files, never a CDN.
-    OPENAPI_SWAGGER_UI_URL = "/api/v1/docs/assets/"
+    # The docs UI (/api/v1/docs) is lms.core's page, on Swagger UI's files served by the app.
     API_SPEC_OPTIONS = {
         "info": {
             "description": "工匠学堂 JSON API. Authenticate with the session cookie or "

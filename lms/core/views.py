@@ -12,7 +12,13 @@ from lms.core import home as home_cards
 from lms.core import services
 from lms.errors import Forbidden
 
-bp = Blueprint("core", __name__, template_folder="templates")
+bp = Blueprint(
+    "core",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/core/static",
+)
 
 
 @bp.route("/")
@@ -42,6 +48,12 @@ def admin_status():
     return render_template(
         "core/admin_status.html", state=services.readiness(), workers=services.workers()
     )
+
+
+@bp.route("/api/v1/docs")
+def api_docs():
+    """Swagger UI on the OpenAPI document, started by a script file (no inline script)."""
+    return render_template("core/api_docs.html")
 
 
 @bp.route("/api/v1/docs/assets/<path:filename>")
