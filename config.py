@@ -72,6 +72,12 @@ class Config:
     # The unread badge in the header, per person; dropped when their notifications change.
     NOTIFICATION_BADGE_CACHE_SECONDS = 300
 
+    # Reverse proxies in front of the app (nginx, a load balancer): how many of them add to
+    # X-Forwarded-For/-Proto/-Host. 0 (the default) trusts none of those headers; set it to
+    # the number of proxies, so that rate limits see the client's address and the HTTPS
+    # checks see the client's scheme.
+    TRUSTED_PROXY_HOPS = 0
+
     # Forms
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024

@@ -30,6 +30,14 @@ class NotFound(DomainError):
     default_message = _l("找不到您要的内容，它可能已被删除，或您没有查看权限。")
 
 
+class BadRequest(DomainError):
+    """The request itself cannot be read (a body that is not JSON, or not JSON at all)."""
+
+    status = 400
+    code = "bad_request"
+    default_message = _l("请求格式不正确。")
+
+
 class Unauthorized(DomainError):
     status = 401
     code = "unauthorized"
