@@ -12,6 +12,11 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from lms.core import messages
+
+# Before any schema class is defined: marshmallow copies its messages into each field.
+messages.install()
+
 # Each domain package exposes ``init_app(app)`` that registers its blueprints, API,
 # CLI commands, signal subscribers and beat entries. Order follows the dependency
 # direction of the design: accounts first, reports last.

@@ -112,12 +112,30 @@ def _flatten_webargs(errors: dict) -> dict:
     return flat
 
 
+def field_messages(errors: dict | None, prefix: str = "") -> dict[str, list[str]]:
+    """Errors as ``{field: [message, …]}``, the shape the API documents: nested fields are
+    named with dots (``goals.0.title``), and every message becomes text in the reader's
+    language (marshmallow's are translated only now, see ``lms.core.messages``)."""
+    flat: dict[str, list[str]] = {}
+    for key, value in (errors or {}).items():
+        name = f"{prefix}{key}"
+        items = value if isinstance(value, list | tuple) else [value]
+        for item in items:
+            if isinstance(item, dict):
+                for field, texts in field_messages(item, f"{name}.").items():
+                    flat.setdefault(field, []).extend(texts)
+            else:
+                flat.setdefault(name, []).append(str(item))
+    return flat
+
+
 def error_response(status: int, code: str, message: str, errors: dict | None = None):
+    errors = field_messages(errors)
     if wants_json():
-        body = {"code": code, "message": message, "errors": errors or {}}
+        body = {"code": code, "message": str(message), "errors": errors}
         return jsonify(body), status
     return render_template(
-        "errors/error.html", status=status, message=message, errors=errors or {}
+        "errors/error.html", status=status, message=message, errors=errors
     ), status
 
 
