@@ -5,10 +5,14 @@ Services raise these; views and API handlers never build error responses themsel
 
 from __future__ import annotations
 
+import http
+
+from apispec import BasePlugin
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from marshmallow import Schema, fields
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
@@ -60,6 +64,41 @@ class Invalid(DomainError):
     status = 422
     code = "invalid"
     default_message = _l("提交的内容有误，请按提示修改后重试。")
+
+
+class ErrorSchema(Schema):
+    """Every error answer of the API, as ``error_response`` writes it."""
+
+    class Meta:
+        ordered = True
+
+    code = fields.Str(
+        required=True,
+        metadata={"description": "A stable name: not_found, forbidden, invalid, conflict …"},
+    )
+    message = fields.Str(required=True, metadata={"description": "For people, in their language"})
+    errors = fields.Dict(
+        keys=fields.Str(),
+        values=fields.List(fields.Str()),
+        required=True,
+        metadata={"description": "Messages per field (nested fields named with dots)"},
+    )
+
+
+#: The error answers any operation may give, each documented with ``ErrorSchema``.
+DOCUMENTED_ERRORS = (400, 401, 403, 404, 409, 422, 429)
+
+
+class ErrorResponsesPlugin(BasePlugin):
+    """Documents the error answers on every operation of the OpenAPI document, so clients
+    generated from it read errors as the API writes them (flask-smorest documents only some)."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        for operation in (operations or {}).values():
+            responses = operation.setdefault("responses", {})
+            for status in DOCUMENTED_ERRORS:
+                if str(status) not in responses and status not in responses:
+                    responses[str(status)] = http.HTTPStatus(status).name
 
 
 def wants_json() -> bool:
