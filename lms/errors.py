@@ -142,12 +142,12 @@ _HTTP_CODES = {
 def _flatten_webargs(errors: dict) -> dict:
     """webargs nests field messages under the location ("json", "query"); clients want fields."""
     flat: dict = {}
-    for location, fields in errors.items():
-        if isinstance(fields, dict):
-            for field, messages in fields.items():
+    for location, messages_by_field in errors.items():
+        if isinstance(messages_by_field, dict):
+            for field, messages in messages_by_field.items():
                 flat[field] = messages
         else:
-            flat[location] = fields
+            flat[location] = messages_by_field
     return flat
 
 
