@@ -3,7 +3,8 @@
 The Content-Security-Policy allows scripts, styles and fonts from the app itself only, so a
 value that slips into a page unescaped cannot run: no inline script, no ``javascript:``
 URL, no event-handler attribute, no script from elsewhere. Images may also be ``data:``
-URLs (icons in CSS). Style attributes are allowed (``style-src-attr``) for the width of
+URLs (icons in CSS); a lecture's video may also be played from the https address an author
+gave for it. Style attributes are allowed (``style-src-attr``) for the width of
 progress bars; ``<style>`` elements and outside stylesheets are not.
 
 A view may send its own value of any of these headers; it is then left as it is.
@@ -20,6 +21,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "style-src 'self'",
         "style-src-attr 'unsafe-inline'",
         "img-src 'self' data:",
+        "media-src 'self' https:",
         "object-src 'none'",
         "base-uri 'self'",
         "frame-ancestors 'self'",
