@@ -7,7 +7,6 @@ from pathlib import Path
 from flask import Blueprint, current_app, jsonify, render_template, send_from_directory
 from flask_login import current_user, login_required
 
-from lms.accounts import scope
 from lms.core import home as home_cards
 from lms.core import services
 from lms.errors import Forbidden
@@ -43,7 +42,7 @@ def readyz():
 @bp.route("/admin/status")
 @login_required
 def admin_status():
-    if not scope.is_admin(current_user):
+    if not current_user.has_role("admin"):
         raise Forbidden()
     return render_template(
         "core/admin_status.html", state=services.readiness(), workers=services.workers()
