@@ -19,6 +19,7 @@ class DocumentedApi(Api):
 
     ERROR_SCHEMA = ErrorSchema
 
+
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
