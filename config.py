@@ -71,10 +71,12 @@ class Config:
     PRINCIPAL_CACHE_SECONDS = 300
     # The unread badge in the header, per person; dropped when their notifications change.
     NOTIFICATION_BADGE_CACHE_SECONDS = 300
-    # Pages a person reopens ("my learning", course pages, the catalog) are kept per
-    # session this long and retired at once by any change they show (lms/core/pagecache.py).
-    # 0: off.
-    PERSONAL_PAGE_CACHE_SECONDS = 60
+
+    # Reverse proxies in front of the app (nginx, a load balancer): how many of them add to
+    # X-Forwarded-For/-Proto/-Host. 0 (the default) trusts none of those headers; set it to
+    # the number of proxies, so that rate limits see the client's address and the HTTPS
+    # checks see the client's scheme.
+    TRUSTED_PROXY_HOPS = 0
 
     # Forms
     WTF_CSRF_TIME_LIMIT = 8 * 3600
@@ -103,9 +105,7 @@ class Config:
     OPENAPI_VERSION = "3.0.3"
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
-    OPENAPI_SWAGGER_UI_PATH = "docs"
-    # The docs UI is served from the app's own static files, never a CDN.
-    OPENAPI_SWAGGER_UI_URL = "/api/v1/docs/assets/"
+    # The docs UI (/api/v1/docs) is lms.core's page, on Swagger UI's files served by the app.
     API_SPEC_OPTIONS = {
         "info": {
             "description": "工匠学堂 JSON API. Authenticate with the session cookie or "
@@ -119,8 +119,6 @@ class Config:
         },
         "security": [{"bearerAuth": []}, {"cookieAuth": []}],
     }
-    # Benchmarks only: add X-Query-Count to every response.
-    QUERY_COUNT_HEADER = False
     API_PAGE_SIZE = 20
     API_MAX_PAGE_SIZE = 100
 

@@ -8,7 +8,14 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
+
+from lms.core import messages
+
+# Before any schema class is defined: marshmallow copies its messages into each field.
+messages.install()
 
 # Each domain package exposes ``init_app(app)`` that registers its blueprints, API,
 # CLI commands, signal subscribers and beat entries. Order follows the dependency
@@ -38,12 +45,19 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     if overrides:
         app.config.from_mapping(overrides)
     _finish_config(app, config_name, ensure_dev_secret)
+    hops = int(app.config.get("TRUSTED_PROXY_HOPS") or 0)
+    if hops > 0:
+        # Behind that many reverse proxies, the client's address, scheme and host are the
+        # ones the proxies recorded in X-Forwarded-For/-Proto/-Host; with none, the headers
+        # are anyone's to forge and are ignored.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from lms import extensions as ext
     from lms.celery_app import celery_init_app
     from lms.errors import register_error_handlers
     from lms.timeutil import register_filters
 
+    app.json = JSONProvider(app)
     app.url_map.converters["int"] = DatabaseIntConverter
     ext.db.init_app(app)
     ext.migrate.init_app(
@@ -67,6 +81,17 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
         if importlib.util.find_spec(f"{name}.tasks") is not None:
             importlib.import_module(f"{name}.tasks")
     return app
+
+
+class JSONProvider(DefaultJSONProvider):
+    """Flask's JSON, where a document nested too deeply to parse is invalid JSON (Flask then
+    answers 400) instead of a RecursionError (a 500)."""
+
+    def loads(self, s, **kwargs):
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError as exc:
+            raise ValueError("JSON document nested too deeply") from exc
 
 
 class DatabaseIntConverter(IntegerConverter):

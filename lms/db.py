@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import enum
 import logging
-import os
-from collections import deque
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from blinker import Namespace
 from sqlalchemy import event
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, registry
 
@@ -112,121 +109,6 @@ def _delay_quietly(task, *args: Any, **kwargs: Any) -> None:
         logging.getLogger(__name__).warning(
             "could not queue %s%r; left for its sweep", task.name, args
         )
-
-
-class DriverStatement:
-    """A Core statement compiled once and run straight on the driver, in autocommit.
-
-    For a statement that runs on every request of a hot path (the player's heartbeat):
-    SQLAlchemy's work around each execution costs more there than the statement itself.
-    It runs on a connection borrowed from the engine's own pool, in autocommit only while
-    the statement runs, or on one of :class:`AutocommitConnections`. Constant parameters are
-    worked out once; the values given on each call must be plain values the driver adapts
-    as they are (aware datetimes, ints, strings, None). Each run is announced by
-    ``statement_run``, so query counters still see it.
-    """
-
-    def __init__(self, statement: sa.Executable, dialect: sa.Dialect, sample: dict[str, Any]):
-        compiled = statement.compile(dialect=dialect)
-        self.sql = str(compiled)
-        self.returns_rows = bool(compiled.returning)
-        self.constants = {
-            name: value.value if isinstance(value, enum.Enum) else value
-            for name, value in compiled.construct_params(sample).items()
-            if name not in sample
-        }
-
-    def first(
-        self,
-        engine: sa.Engine,
-        values: dict[str, Any],
-        connections: AutocommitConnections | None = None,
-    ) -> tuple | None:
-        """The first row returned (None if none), committed at once."""
-        if connections is not None:
-            return connections.run(self, values)
-        pooled = engine.raw_connection()
-        try:
-            driver = pooled.driver_connection
-            driver.autocommit = True
-            try:
-                return self._run(engine, driver, values)
-            finally:
-                if not driver.closed:
-                    driver.autocommit = False
-        except engine.dialect.loaded_dbapi.OperationalError:
-            pooled.invalidate()  # a broken connection leaves the pool
-            raise
-        finally:
-            pooled.close()
-
-    def _run(self, engine: sa.Engine, driver, values: dict[str, Any]) -> tuple | None:
-        statement_run.send(engine, statement=self.sql)
-        with driver.cursor() as cursor:
-            cursor.execute(self.sql, {**self.constants, **values}, prepare=True)
-            return cursor.fetchone() if self.returns_rows else None
-
-
-class AutocommitConnections:
-    """Driver connections kept in autocommit, for ``DriverStatement`` only.
-
-    Each is taken from the engine's pool once (so it is made with the engine's settings)
-    and then detached from it: a path that runs a single statement per request skips the
-    pool's checkout and return and the switches in and out of autocommit. As many are
-    kept idle as the engine's pool keeps; a broken connection is dropped; a forked process
-    never uses its parent's; disposing of the engine closes them all.
-    """
-
-    def __init__(self, engine: sa.Engine):
-        self.engine = engine
-        self.keep = engine.pool.size() if hasattr(engine.pool, "size") else 5
-        self._idle: deque = deque()  # append and pop are atomic: no lock needed
-        self._pid = os.getpid()
-        self._generation = 0
-        event.listen(engine, "engine_disposed", self._close_all)
-
-    def run(self, statement: DriverStatement, values: dict[str, Any]) -> tuple | None:
-        if self._pid != os.getpid():  # forked: the parent's connections are the parent's
-            self._idle, self._pid = deque(), os.getpid()
-        generation = self._generation
-        try:
-            driver = self._idle.pop()
-        except IndexError:
-            driver = self._connect()
-        try:
-            return statement._run(self.engine, driver, values)
-        except self.engine.dialect.loaded_dbapi.OperationalError:
-            driver.close()  # broken: not given back
-            raise
-        finally:
-            # Kept after an SQL error too: in autocommit it leaves no transaction open.
-            self._give_back(driver, generation)
-
-    def _connect(self):
-        pooled = self.engine.raw_connection()
-        driver = pooled.driver_connection
-        pooled.detach()
-        driver.autocommit = True
-        return driver
-
-    def _give_back(self, driver, generation: int) -> None:
-        if driver.closed:
-            return
-        if generation != self._generation or len(self._idle) >= self.keep:
-            driver.close()
-        else:
-            self._idle.append(driver)
-
-    def _close_all(self, _engine=None) -> None:
-        self._generation += 1
-        idle, self._idle = self._idle, deque()
-        if self._pid == os.getpid():
-            for driver in idle:
-                driver.close()
-
-
-#: Sent for each statement run outside SQLAlchemy's execution (``DriverStatement``).
-statement_run = Namespace().signal("statement-run")
 
 
 def dialect_name(session: Session) -> str:

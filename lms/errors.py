@@ -5,10 +5,14 @@ Services raise these; views and API handlers never build error responses themsel
 
 from __future__ import annotations
 
+import http
+
+from apispec import BasePlugin
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from marshmallow import Schema, fields
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
@@ -28,6 +32,14 @@ class NotFound(DomainError):
     status = 404
     code = "not_found"
     default_message = _l("找不到您要的内容，它可能已被删除，或您没有查看权限。")
+
+
+class BadRequest(DomainError):
+    """The request itself cannot be read (a body that is not JSON, or not JSON at all)."""
+
+    status = 400
+    code = "bad_request"
+    default_message = _l("请求格式不正确。")
 
 
 class Unauthorized(DomainError):
@@ -52,6 +64,41 @@ class Invalid(DomainError):
     status = 422
     code = "invalid"
     default_message = _l("提交的内容有误，请按提示修改后重试。")
+
+
+class ErrorSchema(Schema):
+    """Every error answer of the API, as ``error_response`` writes it."""
+
+    class Meta:
+        ordered = True
+
+    code = fields.Str(
+        required=True,
+        metadata={"description": "A stable name: not_found, forbidden, invalid, conflict …"},
+    )
+    message = fields.Str(required=True, metadata={"description": "For people, in their language"})
+    errors = fields.Dict(
+        keys=fields.Str(),
+        values=fields.List(fields.Str()),
+        required=True,
+        metadata={"description": "Messages per field (nested fields named with dots)"},
+    )
+
+
+#: The error answers any operation may give, each documented with ``ErrorSchema``.
+DOCUMENTED_ERRORS = (400, 401, 403, 404, 409, 422, 429)
+
+
+class ErrorResponsesPlugin(BasePlugin):
+    """Documents the error answers on every operation of the OpenAPI document, so clients
+    generated from it read errors as the API writes them (flask-smorest documents only some)."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        for operation in (operations or {}).values():
+            responses = operation.setdefault("responses", {})
+            for status in DOCUMENTED_ERRORS:
+                if str(status) not in responses and status not in responses:
+                    responses[str(status)] = http.HTTPStatus(status).name
 
 
 def wants_json() -> bool:
@@ -95,21 +142,39 @@ _HTTP_CODES = {
 def _flatten_webargs(errors: dict) -> dict:
     """webargs nests field messages under the location ("json", "query"); clients want fields."""
     flat: dict = {}
-    for location, fields in errors.items():
-        if isinstance(fields, dict):
-            for field, messages in fields.items():
+    for location, messages_by_field in errors.items():
+        if isinstance(messages_by_field, dict):
+            for field, messages in messages_by_field.items():
                 flat[field] = messages
         else:
-            flat[location] = fields
+            flat[location] = messages_by_field
+    return flat
+
+
+def field_messages(errors: dict | None, prefix: str = "") -> dict[str, list[str]]:
+    """Errors as ``{field: [message, …]}``, the shape the API documents: nested fields are
+    named with dots (``goals.0.title``), and every message becomes text in the reader's
+    language (marshmallow's are translated only now, see ``lms.core.messages``)."""
+    flat: dict[str, list[str]] = {}
+    for key, value in (errors or {}).items():
+        name = f"{prefix}{key}"
+        items = value if isinstance(value, list | tuple) else [value]
+        for item in items:
+            if isinstance(item, dict):
+                for field, texts in field_messages(item, f"{name}.").items():
+                    flat.setdefault(field, []).extend(texts)
+            else:
+                flat.setdefault(name, []).append(str(item))
     return flat
 
 
 def error_response(status: int, code: str, message: str, errors: dict | None = None):
+    errors = field_messages(errors)
     if wants_json():
-        body = {"code": code, "message": message, "errors": errors or {}}
+        body = {"code": code, "message": str(message), "errors": errors}
         return jsonify(body), status
     return render_template(
-        "errors/error.html", status=status, message=message, errors=errors or {}
+        "errors/error.html", status=status, message=message, errors=errors
     ), status
 
 

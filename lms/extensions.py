@@ -11,6 +11,14 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
 from lms.db import Base
+from lms.errors import ErrorResponsesPlugin, ErrorSchema
+
+
+class DocumentedApi(Api):
+    """flask-smorest's Api, with the platform's error schema in the OpenAPI document."""
+
+    ERROR_SCHEMA = ErrorSchema
+
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
@@ -18,5 +26,5 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
-api = Api()
+api = DocumentedApi(spec_kwargs={"extra_plugins": [ErrorResponsesPlugin()]})
 cache = Cache()

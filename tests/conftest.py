@@ -13,7 +13,6 @@ import pytest
 import sqlalchemy as sa
 
 from lms import create_app
-from lms.db import statement_run
 from lms.extensions import db
 from tests import factories
 
@@ -101,8 +100,7 @@ def auth(client):
 @pytest.fixture
 def query_counter():
     """Counts SQL statements run inside ``with query_counter() as counted:``, on the
-    database of the app in use (``app`` or ``pg_app``), including those run straight on
-    the driver (``lms.db.DriverStatement``)."""
+    database of the app in use (``app`` or ``pg_app``)."""
     from contextlib import contextmanager
 
     @contextmanager
@@ -112,14 +110,10 @@ def query_counter():
         def before(conn, cursor, statement, *args):
             statements.append(statement)
 
-        def run_by_driver(sender, statement):
-            statements.append(statement)
-
         engine = db.engine
         sa.event.listen(engine, "before_cursor_execute", before)
         try:
-            with statement_run.connected_to(run_by_driver):
-                yield statements
+            yield statements
         finally:
             sa.event.remove(engine, "before_cursor_execute", before)
 

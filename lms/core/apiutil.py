@@ -6,18 +6,41 @@ from functools import cache
 
 import sqlalchemy as sa
 from flask import current_app, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
 from flask_smorest.utils import resolve_schema_instance
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, missing, validate
+from webargs.flaskparser import FlaskParser
+from werkzeug.exceptions import BadRequest as UnreadableBody
 
-from lms.errors import Unauthorized
+from lms.errors import BadRequest, Unauthorized
 from lms.extensions import csrf, db, limiter
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
+class JsonBodyParser(FlaskParser):
+    """Reads a JSON body through Flask, so every API request is read the same way.
+
+    A body that is not declared as JSON, is not valid JSON or is nested too deeply to read
+    (``lms.JSONProvider``) is a 400 with the usual error shape, never a server error.
+    """
+
+    def load_json(self, req, schema):
+        if not req.get_data(cache=True):
+            return missing
+        if not req.is_json:
+            raise BadRequest(_("请求体应为 JSON，请带上请求头 Content-Type: application/json。"))
+        try:
+            return req.get_json()
+        except UnreadableBody:
+            raise BadRequest(_("请求体不是有效的 JSON，或嵌套层级过深。")) from None
+
+
 class ApiBlueprint(Blueprint):
+    ARGUMENTS_PARSER = JsonBodyParser()
+
     def arguments(self, schema, *args, **kwargs):
         # One schema instance per route, made here, instead of one per request (webargs
         # instantiates a schema class on every call). Marshmallow schemas hold no state
@@ -40,8 +63,6 @@ def api_blueprint(name: str, import_name: str, description: str, public: bool = 
         view = current_app.view_functions.get(request.endpoint)
         checked_later = getattr(view, "authenticated_in_service", False)
         if not public and not checked_later and not current_user.is_authenticated:
-            from flask_babel import gettext as _
-
             raise Unauthorized(
                 _("需要登录：请使用会话 Cookie 或个人 API 令牌（Authorization: Bearer）。")
             )

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-from lms.accounts.models import Organization, User
+from typing import Any
 
 DEMO_PASSWORD = "demo1234"
 
 
 @dataclass
 class DemoData:
-    orgs: dict[str, Organization] = field(default_factory=dict)
-    people: dict[str, User] = field(default_factory=dict)
+    orgs: dict[str, Any] = field(default_factory=dict)  # accounts' Organization rows
+    people: dict[str, Any] = field(default_factory=dict)  # accounts' User rows
     extra: dict = field(default_factory=dict)
 
 

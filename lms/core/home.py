@@ -6,14 +6,14 @@ A package registers a provider in its ``init_app``::
 
 A provider receives the current user and returns ``Card`` or None (nothing to show).
 The home page shows cards for every role the person holds, in registration order.
+Roles are their names (``Role`` is a string enum), so this module needs no accounts import.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-from lms.accounts.models import Role, User
+from typing import Any
 
 
 @dataclass
@@ -24,22 +24,24 @@ class Card:
     order: int = 100
 
 
-CardProvider = Callable[[User], Card | None]
-_PROVIDERS: dict[Role, list[CardProvider]] = {role: [] for role in Role}
+CardProvider = Callable[[Any], Card | None]
+_PROVIDERS: dict[str, list[CardProvider]] = {}
 
 
-def register_card(role: Role, provider: CardProvider) -> None:
-    if provider not in _PROVIDERS[role]:
-        _PROVIDERS[role].append(provider)
+def register_card(role: str, provider: CardProvider) -> None:
+    providers = _PROVIDERS.setdefault(str(role), [])
+    if provider not in providers:
+        providers.append(provider)
 
 
-def cards_for(user: User) -> list[Card]:
+def cards_for(user) -> list[Card]:
+    """The cards for every role the person holds (``user.roles``: role names)."""
     seen: set[CardProvider] = set()
     cards = []
-    for role in Role:
+    for role, providers in _PROVIDERS.items():
         if role not in user.roles:
             continue
-        for provider in _PROVIDERS[role]:
+        for provider in providers:
             if provider in seen:
                 continue
             seen.add(provider)

@@ -38,40 +38,28 @@ def _generation_key(name: str) -> str:
 
 
 def generation(name: str) -> str:
+    """The current value of a generation; every registered one is read in the same round
+    trip and kept for the rest of the request."""
     known = g.get("cache_generations") if has_request_context() else None
     if known is None or name not in known:
-        known, _values = _read(sorted(_NAMES | {name}))
+        known = _read(sorted(_NAMES | {name}))
     return known[name]
 
 
-def generations_with(*keys: str) -> tuple[dict[str, str], list]:
-    """Every generation and the values of ``keys``, in one round trip to the cache.
-
-    The generations are kept for the rest of the request, so ``generation`` asks again
-    for none of them.
-    """
-    return _read(sorted(_NAMES), *keys)
-
-
-def _read(names: list[str], *keys: str) -> tuple[dict[str, str], list]:
-    values = cache.get_many(*(_generation_key(n) for n in names), *keys)
-    known = {n: v if v is not None else _start(n) for n, v in zip(names, values, strict=False)}
+def _read(names: list[str]) -> dict[str, str]:
+    values = cache.get_many(*(_generation_key(n) for n in names))
+    known = {n: v if v is not None else _start(n) for n, v in zip(names, values, strict=True)}
     if has_request_context():
         g.cache_generations = known
-    return known, values[len(names) :]
-
-
-def start_key(key: str) -> str:
-    """The value of a version key, set to a new random value if there is none."""
-    cache.add(key, secrets.token_hex(8), timeout=0)
-    return cache.get(key)
+    return known
 
 
 def _start(name: str) -> str:
     # A generation that is missing (never set, or evicted from a bounded file cache) starts
     # afresh with a value no earlier copy was stored under, so losing it retires copies
     # rather than bringing old ones back.
-    return start_key(_generation_key(name))
+    cache.add(_generation_key(name), secrets.token_hex(8), timeout=0)
+    return cache.get(_generation_key(name))
 
 
 def renew(name: str) -> None:
@@ -106,20 +94,6 @@ def _apply(session: Session) -> None:
             renew(name)
     keys = [name for kind, name in pending if kind == "delete"]
     if keys:
-        _delete(keys)
-
-
-def _delete(keys: list[str]) -> None:
-    """Delete the keys in one round trip. Flask-Caching's Redis ``delete_many`` then asks
-    Redis whether each key is gone, one round trip per key: a reminder batch retires the
-    badges of hundreds of people at once.
-    """
-    backend = cache.cache
-    client = getattr(backend, "_write_client", None)
-    if client is not None and hasattr(backend, "_get_prefix"):
-        prefix = backend._get_prefix()
-        client.delete(*(prefix + key for key in keys))
-    else:
         cache.delete_many(*keys)
 
 

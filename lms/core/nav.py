@@ -7,14 +7,12 @@ from dataclasses import dataclass
 from flask import current_app, request, url_for
 from flask_babel import get_locale
 
-from lms.accounts.models import Role, User
-
 
 @dataclass(frozen=True)
 class NavItem:
     endpoint: str
     label: object  # a lazy string, translated when shown
-    roles: frozenset[Role] | None  # None: everyone signed in
+    roles: frozenset[str] | None  # role names; None: everyone signed in
     order: int = 100
 
 
@@ -27,7 +25,7 @@ def register(endpoint: str, label, roles=None, order: int = 100) -> None:
         _ITEMS.append(item)
 
 
-def items_for(user: User | None) -> list[dict]:
+def items_for(user) -> list[dict]:
     """The menu of a person: it depends only on their roles and the language, so each
     combination is worked out once per process (every page shows the menu)."""
     if user is None or not user.is_authenticated:

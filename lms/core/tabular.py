@@ -124,11 +124,15 @@ def _read_csv(data: bytes) -> list[list[str]]:
 def xlsx_bytes(
     title: str, headers: Sequence[str], rows: Iterable[Sequence], notes: Sequence[str] = ()
 ) -> bytes:
-    """An XLSX workbook with a bold header row, frozen panes and sensible widths."""
+    """An XLSX workbook with a bold header row, frozen panes and sensible widths.
+
+    Every text cell is written as text, never as a formula, whatever it begins with: a course
+    titled ``=HYPERLINK(…)`` is shown as those characters, not run by the spreadsheet.
+    """
     workbook = Workbook(write_only=False)
     sheet = workbook.active
     sheet.title = title[:31]
-    sheet.append(list(headers))
+    _append_as_text(sheet, headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
@@ -136,7 +140,7 @@ def xlsx_bytes(
     sheet.freeze_panes = "A2"
     widths = [max(8, len(str(h)) * 2 + 2) for h in headers]
     for row in rows:
-        sheet.append(list(row))
+        _append_as_text(sheet, row)
         for i, value in enumerate(row):
             widths[i] = min(40, max(widths[i], len(str(value or "")) + 2))
     for i, width in enumerate(widths, start=1):
@@ -144,17 +148,36 @@ def xlsx_bytes(
     if notes:
         notes_sheet = workbook.create_sheet(_("填写说明"))
         for note in notes:
-            notes_sheet.append([note])
+            _append_as_text(notes_sheet, [note])
         notes_sheet.column_dimensions["A"].width = 100
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
+def _append_as_text(sheet, values: Iterable) -> None:
+    sheet.append(list(values))
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"  # openpyxl makes a formula of any text that begins with "="
+
+
+#: What a spreadsheet may read as the start of a formula in a CSV cell (OWASP's CSV-injection rule).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """A CSV value that no spreadsheet runs: text beginning like a formula gets a leading ``'``."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
-    """CSV with a byte-order mark so Excel opens the Chinese text correctly."""
+    """CSV with a byte-order mark so Excel opens the Chinese text correctly; cells that
+    begin like a formula are neutralised (``csv_cell``)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerow([csv_cell(h) for h in headers])
+    writer.writerows([csv_cell(v) for v in row] for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -7,12 +7,17 @@ from pathlib import Path
 from flask import Blueprint, current_app, jsonify, render_template, send_from_directory
 from flask_login import current_user, login_required
 
-from lms.accounts import scope
 from lms.core import home as home_cards
 from lms.core import services
 from lms.errors import Forbidden
 
-bp = Blueprint("core", __name__, template_folder="templates")
+bp = Blueprint(
+    "core",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/core/static",
+)
 
 
 @bp.route("/")
@@ -37,11 +42,17 @@ def readyz():
 @bp.route("/admin/status")
 @login_required
 def admin_status():
-    if not scope.is_admin(current_user):
+    if not current_user.has_role("admin"):
         raise Forbidden()
     return render_template(
         "core/admin_status.html", state=services.readiness(), workers=services.workers()
     )
+
+
+@bp.route("/api/v1/docs")
+def api_docs():
+    """Swagger UI on the OpenAPI document, started by a script file (no inline script)."""
+    return render_template("core/api_docs.html")
 
 
 @bp.route("/api/v1/docs/assets/<path:filename>")

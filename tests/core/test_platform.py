@@ -110,7 +110,7 @@ def test_openapi_document_describes_the_api_and_docs_need_no_internet(client):
     assert "bearerAuth" in spec["components"]["securitySchemes"]
     docs = client.get("/api/v1/docs").get_data(as_text=True)
     assets = re.findall(r'(?:src|href)="([^"]+)"', docs)
-    assert assets and all(a.startswith("/api/v1/docs/assets/") for a in assets), assets
+    assert assets and all(a.startswith("/") and not a.startswith("//") for a in assets), assets
     for asset in assets:
         assert client.get(asset).status_code == 200
 
