@@ -9,7 +9,6 @@ def init_app(app: Flask) -> None:
         demo,
         home_cards,
         models,
-        subjects,
         subscribers,
         views,
     )
@@ -19,7 +18,6 @@ def init_app(app: Flask) -> None:
     rest_api.register_blueprint(api.blp)
     rest_api.register_blueprint(api.public)
     subscribers.register()
-    subjects.register()
     demo.register()
     home_cards.register()
 

@@ -14,7 +14,6 @@ def init_app(app: Flask) -> None:
         demo,
         home_cards,
         models,
-        scans,
         subscribers,
         views,
     )
@@ -22,7 +21,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     rest_api.register_blueprint(api.blp)
     subscribers.register()
-    scans.register()
     demo.register()
     home_cards.register()
 
@@ -44,10 +42,6 @@ def init_app(app: Flask) -> None:
             "requeue-stale-mail": {
                 "task": "lms.notifications.tasks.requeue_stale_mail",
                 "schedule": timedelta(minutes=10),
-            },
-            "notification-scans": {
-                "task": "lms.notifications.tasks.run_scans",
-                "schedule": crontab(minute=5),
             },
         }
     )
