@@ -190,9 +190,7 @@ def _pairing_body(mentor_id, apprentice_id):
     }
 
 
-def test_pairing_someone_out_of_scope_is_not_found_and_a_worker_may_not_pair(
-    client, auth, people
-):
+def test_pairing_someone_out_of_scope_is_not_found_and_a_worker_may_not_pair(client, auth, people):
     """Out of scope is 404 (no field message that would confirm the person exists); a
     worker, who may not pair at all, is 403. Both were 422 with a field message before."""
     stranger = UserFactory(organization=WorkshopFactory())  # another enterprise
