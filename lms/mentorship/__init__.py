@@ -1,15 +1,15 @@
 """Mentorship (传帮带): master–apprentice pairing, goals, mentoring logs and graduation."""
 
+from celery.schedules import crontab
 from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from lms.accounts.models import Role
+from lms.core import nav
+from lms.extensions import api as rest_api
 
 
 def init_app(app: Flask) -> None:
-    from celery.schedules import crontab
-    from flask_babel import lazy_gettext as _l
-
-    from lms.accounts.models import Role
-    from lms.core import nav
-    from lms.extensions import api as rest_api
     from lms.mentorship import (  # noqa: F401
         api,
         demo,

@@ -2,13 +2,16 @@
 
 from datetime import timedelta
 
+from celery.schedules import crontab
 from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from lms.accounts.models import Role
+from lms.core import nav
+from lms.extensions import api as rest_api
 
 
 def init_app(app: Flask) -> None:
-    from celery.schedules import crontab
-
-    from lms.extensions import api as rest_api
     from lms.notifications import (  # noqa: F401
         api,
         demo,
@@ -45,11 +48,6 @@ def init_app(app: Flask) -> None:
             },
         }
     )
-
-    from flask_babel import lazy_gettext as _l
-
-    from lms.accounts.models import Role
-    from lms.core import nav
 
     nav.register("notifications.centre", _l("通知"), order=5)
     nav.register("notifications.admin_mail", _l("邮件发送"), roles=[Role.admin], order=96)

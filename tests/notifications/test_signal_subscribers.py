@@ -20,7 +20,6 @@ from tests.factories import (
     MentorshipFactory,
     UserFactory,
     WorkshopFactory,
-    _local_today,
 )
 
 
@@ -91,7 +90,7 @@ def test_a_requested_mentor_is_told_and_an_officers_pairing_asks_both_to_sign(ap
     mentorship.transition(apprentice, asked, "cancelled")
 
     other = UserFactory(organization=workshop, name="赵小军")
-    today = _local_today()
+    today = mentorship.local_today()
     paired = mentorship.create_pairing(
         officer,
         mentor=mentor,

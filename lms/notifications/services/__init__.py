@@ -16,6 +16,7 @@ the mail outbox), ``reminders`` (the outbox of reminders and their texts), ``dis
 """
 
 from lms.notifications.services.centre import (
+    get_mail_file,
     get_notification,
     mail_counts,
     mail_query,
@@ -69,6 +70,7 @@ __all__ = [
     "dispatch_batch",
     "dispatch_due",
     "gathered",
+    "get_mail_file",
     "get_notification",
     "lock_category",
     "locked_categories",

@@ -156,6 +156,16 @@ def mail_counts(actor: User) -> dict[str, int]:
     return counts
 
 
+def get_mail_file(actor: User, message_id: int) -> EmailMessage:
+    """A mail written to the folder (embedded mode), for admins to open."""
+    if not scope.is_admin(actor):
+        raise Forbidden()
+    message = db.session.get(EmailMessage, message_id)
+    if message is None or not message.file_name:
+        raise NotFound()
+    return message
+
+
 def retry_mail(actor: User, message_id: int) -> EmailMessage:
     """An admin sends a failed mail again (after fixing the address or the server)."""
     if not scope.is_admin(actor):
