@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    abort,
     flash,
     jsonify,
     redirect,
@@ -176,9 +175,7 @@ def batch_progress(batch_id: int):
 @bp.route("/certificates/batches/<int:batch_id>/zip")
 @login_required
 def batch_zip(batch_id: int):
-    batch = services.get_batch(current_user, batch_id)
-    if not batch.zip_path or not storage.exists(batch.zip_path):
-        abort(404)
+    batch = services.batch_zip(current_user, batch_id)
     return send_file(
         storage.path(batch.zip_path),
         mimetype="application/zip",

@@ -271,6 +271,8 @@ def test_officer_bulk_issues_a_class_and_downloads_the_zip(app, client, auth):
     archive = zipfile.ZipFile(io.BytesIO(client.get(batch_url + "/zip").data))
     assert len(archive.namelist()) == 12
     assert all(archive.read(n)[:4] == b"%PDF" for n in archive.namelist())
+    exported = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "export"))
+    assert exported.actor_id == officer.id and exported.after == {"rows": 12}
     # The same class again: nobody gets a second certificate.
     client.post(
         "/certificates/batches/new",

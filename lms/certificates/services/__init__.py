@@ -12,6 +12,7 @@ public verification) and ``files`` (PDFs and bulk batches with their ZIP).
 
 from lms.certificates.services.files import (
     batch_progress,
+    batch_zip,
     batches_query,
     create_batch,
     finish_batch,
@@ -41,6 +42,7 @@ __all__ = [
     "KIND_LABELS",
     "STATE_LABELS",
     "batch_progress",
+    "batch_zip",
     "batches_query",
     "can_view",
     "certificates_query",

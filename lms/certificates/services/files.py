@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 
 from lms.accounts import scope
 from lms.accounts.models import Organization, User
+from lms.audit.services import record
 from lms.certificates import pdf, tasks
 from lms.certificates.models import (
     BatchStatus,
@@ -226,6 +227,25 @@ def finish_batch(batch_id: int) -> CertificateBatch | None:
                 archive.write(storage.path(key), f"{serial}-{name}.pdf")
     batch.zip_path = storage.save(buffer.getvalue())
     batch.status, batch.finished_at = BatchStatus.done, utcnow()
+    db.session.commit()
+    return batch
+
+
+def batch_zip(actor: User, batch_id: int) -> CertificateBatch:
+    """The finished batch whose ZIP (every holder's certificate, with names) the officer
+    downloads; the export of personal data is written to the audit log."""
+    batch = get_batch(actor, batch_id)
+    if not batch.zip_path or not storage.exists(batch.zip_path):
+        raise NotFound()
+    record(
+        actor,
+        "export",
+        "certificate_batch",
+        batch.id,
+        organization_id=batch.organization_id,
+        after={"rows": batch.done},
+        summary=f"certificates-batch-{batch.id}.zip: {batch.done} certificates",
+    )
     db.session.commit()
     return batch
 
