@@ -73,49 +73,22 @@ def _check_uploads(files: list[Upload]) -> None:
             raise Invalid(errors={"files": [_("%(name)s：文件是空的。", name=f.filename)]})
 
 
-def create_log(
-    actor: User,
-    mentorship: Mentorship,
-    *,
-    session_date: date | None,
-    minutes,
-    kind: LogKind | str | None,
-    topic: str | None,
-    skills: str | None = None,
-    notes: str | None = None,
-    files: list[Upload] | None = None,
-    client_token: str | None = None,
-) -> MentorLog:
-    """The mentor records one session; it waits for the apprentice's confirmation."""
-    if actor.id != mentorship.mentor_id:
-        if roles_in(actor, mentorship):
-            raise Forbidden(_("只有本人的师傅可以记录带徒情况。"))
-        raise NotFound()
-    if mentorship.status != S.active:
-        raise Conflict(
-            _(
-                "只有带徒中的师徒关系可以记录，当前状态：%(s)s。",
-                s=label(STATUS_LABELS, mentorship.status),
-            )
-        )
-    if client_token:
-        existing = db.session.scalar(
-            sa.select(MentorLog).where(
-                MentorLog.mentorship_id == mentorship.id, MentorLog.client_token == client_token
-            )
-        )
-        if existing is not None:
-            return existing  # the same form sent twice
-    errors: dict[str, list[str]] = {}
-    today = local_today()
+def _date_error(mentorship: Mentorship, session_date: date | None) -> str | None:
     if session_date is None:
-        errors["session_date"] = [_("请填写带徒日期。")]
-    elif session_date > today:
-        errors["session_date"] = [_("带徒日期不能晚于今天。")]
-    elif session_date < mentorship.start_date:
-        errors["session_date"] = [
-            _("带徒日期不能早于师徒关系开始日期 %(d)s。", d=mentorship.start_date.isoformat())
-        ]
+        return _("请填写带徒日期。")
+    if session_date > local_today():
+        return _("带徒日期不能晚于今天。")
+    if session_date < mentorship.start_date:
+        return _("带徒日期不能早于师徒关系开始日期 %(d)s。", d=mentorship.start_date.isoformat())
+    return None
+
+
+def _log_fields(mentorship: Mentorship, session_date, minutes, kind, topic, skills, notes) -> dict:
+    """The log's fields, checked and cleaned; every problem at once, per field."""
+    errors: dict[str, list[str]] = {}
+    date_error = _date_error(mentorship, session_date)
+    if date_error:
+        errors["session_date"] = [date_error]
     if isinstance(minutes, bool) or not isinstance(minutes, int):
         errors["minutes"] = [_("请填写带徒时长（分钟，整数）。")]
     elif not 1 <= minutes <= MAX_LOG_MINUTES:
@@ -133,51 +106,100 @@ def create_log(
     notes = (notes or "").strip() or None
     if notes and len(notes) > 4000:
         errors["notes"] = [_("备注不能超过 4000 字。")]
-    if client_token and len(client_token) > 64:
-        errors["client_token"] = [_("格式不正确。")]
     if errors:
         raise Invalid(errors=errors)
+    return {
+        "session_date": session_date,
+        "minutes": minutes,
+        "kind": kind,
+        "topic": topic,
+        "skills": skills,
+        "notes": notes,
+    }
+
+
+def _log_by_token(mentorship: Mentorship, client_token: str | None) -> MentorLog | None:
+    if not client_token:
+        return None
+    return db.session.scalar(
+        sa.select(MentorLog).where(
+            MentorLog.mentorship_id == mentorship.id, MentorLog.client_token == client_token
+        )
+    )
+
+
+def _attach(log: MentorLog, files: list[Upload], written: list[str]) -> None:
+    """Store the files and link them to the log; ``written`` collects the keys saved."""
+    for f in files:
+        key = storage.save(f.data)
+        written.append(key)
+        db.session.add(
+            LogAttachment(
+                log=log,
+                filename=f.filename[-255:],
+                stored_name=key,
+                content_type=f.content_type or "application/octet-stream",
+                size=len(f.data),
+            )
+        )
+
+
+def create_log(
+    actor: User,
+    mentorship: Mentorship,
+    *,
+    session_date: date | None,
+    minutes,
+    kind: LogKind | str | None,
+    topic: str | None,
+    skills: str | None = None,
+    notes: str | None = None,
+    files: list[Upload] | None = None,
+    client_token: str | None = None,
+) -> MentorLog:
+    """The mentor records one session; it waits for the apprentice's confirmation.
+
+    Sent twice with the same ``client_token`` (a double tap, a retry), the first log is
+    returned and nothing new is written.
+    """
+    if actor.id != mentorship.mentor_id:
+        if roles_in(actor, mentorship):
+            raise Forbidden(_("只有本人的师傅可以记录带徒情况。"))
+        raise NotFound()
+    if mentorship.status != S.active:
+        raise Conflict(
+            _(
+                "只有带徒中的师徒关系可以记录，当前状态：%(s)s。",
+                s=label(STATUS_LABELS, mentorship.status),
+            )
+        )
+    if client_token and len(client_token) > 64:
+        raise Invalid(errors={"client_token": [_("格式不正确。")]})
+    existing = _log_by_token(mentorship, client_token)
+    if existing is not None:
+        return existing  # the same form sent twice
+    fields = _log_fields(mentorship, session_date, minutes, kind, topic, skills, notes)
     files = files or []
     _check_uploads(files)
     log = MentorLog(
         mentorship_id=mentorship.id,
         mentor_id=mentorship.mentor_id,
-        session_date=session_date,
-        minutes=minutes,
-        kind=kind,
-        topic=topic,
-        skills=skills,
-        notes=notes,
         status=LogStatus.submitted,
         client_token=client_token or None,
+        **fields,
     )
     try:
         with db.session.begin_nested():
             db.session.add(log)
             db.session.flush()
     except IntegrityError:
-        existing = db.session.scalar(
-            sa.select(MentorLog).where(
-                MentorLog.mentorship_id == mentorship.id, MentorLog.client_token == client_token
-            )
-        )
+        existing = _log_by_token(mentorship, client_token)
         if existing is not None:
             return existing
         raise
-    written = []
+    written: list[str] = []
     try:
-        for f in files:
-            name = storage.save(f.data)
-            written.append(name)
-            db.session.add(
-                LogAttachment(
-                    log=log,
-                    filename=f.filename[-255:],
-                    stored_name=name,
-                    content_type=f.content_type or "application/octet-stream",
-                    size=len(f.data),
-                )
-            )
+        _attach(log, files, written)
         db.session.flush()
         signals.emit(
             signals.mentor_log_submitted,
@@ -190,8 +212,8 @@ def create_log(
         db.session.commit()
     except Exception:
         db.session.rollback()
-        for name in written:
-            storage.delete(name)
+        for key in written:
+            storage.delete(key)
         raise
     return log
 

@@ -23,7 +23,7 @@ from lms.db import enqueue_after_commit, utcnow
 from lms.extensions import db
 from lms.notifications import tasks
 from lms.notifications.models import Cadence, Category, EmailMessage, MailStatus, Notification
-from lms.notifications.services.preferences import channels_for, text_locale
+from lms.notifications.services.preferences import Channels, channels_for, text_locale
 
 # --- telling people now ----------------------------------------------------------------------
 
@@ -87,6 +87,48 @@ def gathered():
             _notify(category, messages, one_mail_each=False)
 
 
+def _already_done(messages: list[_Message]) -> tuple[set[str], set[tuple[int, str]]]:
+    """The keyed mails already in the outbox, and the (person, key) already told in the app."""
+    keys = [f"{m.key}:{uid}" for m in messages if m.key for uid in m.user_ids]
+    plain_keys = list({m.key for m in messages if m.key})
+    taken, told = set(), set()
+    for start in range(0, len(keys), 500):
+        taken.update(
+            db.session.scalars(
+                sa.select(EmailMessage.key).where(EmailMessage.key.in_(keys[start : start + 500]))
+            )
+        )
+    for start in range(0, len(plain_keys), 500):
+        told.update(
+            db.session.execute(
+                sa.select(Notification.user_id, Notification.key).where(
+                    Notification.key.in_(plain_keys[start : start + 500])
+                )
+            ).tuples()
+        )
+    return taken, told
+
+
+def _in_app(
+    category: Category, m: _Message, uid: int, ch: Channels, *, has_address: bool
+) -> Notification | None:
+    """The person's notification, if they read this category in the app or in the digest."""
+    wants_digest = ch.email and ch.cadence == Cadence.digest and has_address
+    if not (ch.in_app or wants_digest):
+        return None
+    return Notification(
+        user_id=uid,
+        category=category,
+        title=m.title[:200],
+        body=m.body,
+        link=m.link,
+        key=m.key,
+        digest_pending=wants_digest,
+        # Kept only for the digest when the person switched the app channel off.
+        read_at=None if ch.in_app else utcnow(),
+    )
+
+
 def _notify(
     category: Category, messages: list[_Message], *, one_mail_each: bool
 ) -> list[Notification]:
@@ -99,44 +141,17 @@ def _notify(
             sa.select(User.id, User.email).where(User.id.in_(user_ids), User.active.is_(True))
         ).all()
     )
-    keys = [f"{m.key}:{uid}" for m in messages if m.key for uid in m.user_ids]
-    taken, told = set(), set()
-    for start in range(0, len(keys), 500):
-        taken.update(
-            db.session.scalars(
-                sa.select(EmailMessage.key).where(EmailMessage.key.in_(keys[start : start + 500]))
-            )
-        )
-    plain_keys = list({m.key for m in messages if m.key})
-    for start in range(0, len(plain_keys), 500):
-        told.update(
-            db.session.execute(
-                sa.select(Notification.user_id, Notification.key).where(
-                    Notification.key.in_(plain_keys[start : start + 500])
-                )
-            ).tuples()
-        )
+    taken, told = _already_done(messages)
     created, mails = [], []
     for m in messages:
         for uid in m.user_ids:
             if uid not in emails or (uid, m.key) in told:
                 continue  # left, or already told of this (a signal sent twice)
             ch = channels[uid]
-            wants_digest = ch.email and ch.cadence == Cadence.digest and bool(emails[uid])
-            if ch.in_app or wants_digest:
-                n = Notification(
-                    user_id=uid,
-                    category=category,
-                    title=m.title[:200],
-                    body=m.body,
-                    link=m.link,
-                    key=m.key,
-                    digest_pending=wants_digest,
-                    # Kept only for the digest when the person switched the app channel off.
-                    read_at=None if ch.in_app else utcnow(),
-                )
-                db.session.add(n)
-                created.append(n)
+            note = _in_app(category, m, uid, ch, has_address=bool(emails[uid]))
+            if note is not None:
+                db.session.add(note)
+                created.append(note)
             if m.key:
                 told.add((uid, m.key))
             key = f"{m.key}:{uid}" if m.key else None
@@ -148,6 +163,12 @@ def _notify(
                 )
                 if key:
                     taken.add(key)
+    _queue_mails(mails, one_mail_each=one_mail_each)
+    return created
+
+
+def _queue_mails(mails: list[EmailMessage], *, one_mail_each: bool) -> None:
+    """Into the outbox; one ``send_email`` task each, or runs of ``send_emails``."""
     db.session.add_all(mails)
     db.session.flush()
     if one_mail_each:
@@ -155,7 +176,6 @@ def _notify(
             enqueue_after_commit(db.session, tasks.send_email, mail.id)
     else:
         enqueue_mail_runs([mail.id for mail in mails])
-    return created
 
 
 def absolute_url(link: str | None) -> str | None:
