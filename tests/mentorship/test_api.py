@@ -11,6 +11,7 @@ from tests.factories import (
     MentorFactory,
     MentorLogFactory,
     MentorshipFactory,
+    ProgrammeFactory,
     UserFactory,
     WorkshopFactory,
     _local_today,
@@ -217,3 +218,18 @@ def test_a_goal_not_yet_achieved_is_documented_and_answered_as_null(client, auth
     spec = client.get("/api/v1/openapi.json").get_json()
     achieved = spec["components"]["schemas"]["MentorshipGoal"]["properties"]["achieved_at"]
     assert "null" in str(achieved)
+
+
+def test_a_programme_of_another_enterprise_is_not_found(client, auth, people):
+    elsewhere = ProgrammeFactory()  # its own enterprise, outside the officer's scope
+    auth.login(people["officer"])
+    body = _pairing_body(people["mentor"].id, people["apprentice"].id)
+    response = client.post("/api/v1/mentorships", json={**body, "programme_id": elsewhere.id})
+    assert response.status_code == 404
+    auth.logout()
+    auth.login(people["apprentice"])
+    asked = client.post(
+        "/api/v1/mentorship-requests",
+        json={"mentor_id": people["mentor"].id, "programme_id": elsewhere.id},
+    )
+    assert asked.status_code == 404
