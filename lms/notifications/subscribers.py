@@ -208,7 +208,7 @@ def on_low_attendance(sender, *, class_id, user_id, rate, threshold, officer_id=
 
 
 def on_course_seat_granted(sender, *, user_id, course_id, **kw):
-    """A waitlisted worker got a seat: they are told so, once."""
+    """A waitlisted worker got a seat: they are told so, once however often it is reported."""
     title = kw.get("title") or _("课程 #%(id)s", id=course_id)
     services.notify(
         [user_id],
@@ -216,7 +216,8 @@ def on_course_seat_granted(sender, *, user_id, course_id, **kw):
         _("您已获得课程名额：%(title)s", title=title),
         _("您在候补名单上的课程有了空位，现在可以开始学习了。"),
         kw.get("url") or f"/courses/{course_id}",
-        key=f"course-seat:{course_id}",
+        # Once per course and day: a seat granted again another day is news again.
+        key=f"course-seat:{course_id}:{to_local(utcnow()):%Y-%m-%d}",
     )
 
 
