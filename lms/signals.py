@@ -29,7 +29,7 @@ roles_changed = lms_signals.signal("roles-changed")
 course_completed = lms_signals.signal("course-completed")
 #: user_id, course_id, due_at: datetime | None, assigned_by_id
 course_assigned = lms_signals.signal("course-assigned")
-#: user_id, course_id — a waitlisted learner got a seat
+#: user_id, course_id — a waitlisted learner got a seat (also title: str, url: str)
 course_seat_granted = lms_signals.signal("course-seat-granted")
 #: lecture_id, course_id, starts_at: datetime, title: str, user_ids: list[int] — a live
 #: online lecture was scheduled or moved (sent again with the new time when it moves)
