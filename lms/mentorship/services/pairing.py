@@ -436,10 +436,9 @@ def users_for_pairing(actor: User, q: str | None) -> list[User]:
     ).all()
 
 
-def get_person(actor: User, user_id: int | None, field_name: str) -> User:
+def get_person(actor: User, user_id: int | None) -> User:
     """Someone an officer names for a pairing. Only officers pair (403 for anyone else); a
-    person outside the officer's scope is not found (404), like one who does not exist.
-    ``field_name`` names the field in the caller's form (kept for callers' symmetry)."""
+    person outside the officer's scope is not found (404), like one who does not exist."""
     scope.require_officer(actor)
     user = db.session.get(User, user_id) if user_id else None
     if user is None or not scope.can_view_user(actor, user):

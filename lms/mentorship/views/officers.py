@@ -78,14 +78,12 @@ def pair():
     apprentice_id = int_arg("apprentice_id") or (posted_id(form.apprentice_id.data) or None)
     apprentice = None
     if apprentice_id:
-        apprentice = services.get_person(current_user, apprentice_id, "apprentice_id")
+        apprentice = services.get_person(current_user, apprentice_id)
     status = 200
     if request.method == "POST":
         if form.validate_on_submit() and apprentice is not None:
             try:
-                mentor = services.get_person(
-                    current_user, posted_id(form.mentor_id.data), "mentor_id"
-                )
+                mentor = services.get_person(current_user, posted_id(form.mentor_id.data))
                 programme = (
                     services.get_programme(current_user, form.programme_id.data)
                     if form.programme_id.data
