@@ -29,7 +29,7 @@ roles_changed = lms_signals.signal("roles-changed")
 course_completed = lms_signals.signal("course-completed")
 #: user_id, course_id, due_at: datetime | None, assigned_by_id
 course_assigned = lms_signals.signal("course-assigned")
-#: user_id, course_id — a waitlisted learner got a seat
+#: user_id, course_id — a waitlisted learner got a seat (also title: str, url: str)
 course_seat_granted = lms_signals.signal("course-seat-granted")
 #: lecture_id, course_id, starts_at: datetime, title: str, user_ids: list[int] — a live
 #: online lecture was scheduled or moved (sent again with the new time when it moves)
@@ -56,6 +56,8 @@ excuse_requested = lms_signals.signal("excuse-requested")
 #: class_id, user_id, rate: float (0..1), threshold: float, officer_id: int | None
 low_attendance = lms_signals.signal("low-attendance")
 #: class_id, user_id, rate: float — a worker finished a class at or above its bar
+#: (also title: str, organization_id: int — the class's title and organization, so a
+#: certificate can be issued without reading training's tables)
 class_completed = lms_signals.signal("class-completed")
 
 # mentorship -------------------------------------------------------------------------------
@@ -71,7 +73,12 @@ mentor_log_disputed = lms_signals.signal("mentor-log-disputed")
 #: mentorship_id, mentor_id, apprentice_id, requested_by_apprentice: bool, url: str — a
 #: pairing waits for signatures (officer pairing) or for the mentor's answer (a request)
 mentorship_proposed = lms_signals.signal("mentorship-proposed")
+#: mentorship_id, mentor_id, apprentice_id, quiet_since: date, idle_days: int, url: str — an
+#: active pairing has had no mentoring log since ``quiet_since`` (its last log, or its start),
+#: ``idle_days`` or more ago; sent by mentorship's hourly scan, again each hour while quiet
+mentorship_quiet = lms_signals.signal("mentorship-quiet")
 
 # certificates -----------------------------------------------------------------------------
-#: certificate_id, holder_id
+#: certificate_id, holder_id (also title: str, serial: str, url: str — the certificate's page,
+#: expires_on: date | None)
 certificate_issued = lms_signals.signal("certificate-issued")

@@ -1,6 +1,10 @@
 """Certificates: issued from completions, PDFs with a QR code, public verification."""
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from lms.core import nav
+from lms.extensions import api as rest_api
 
 
 def init_app(app: Flask) -> None:
@@ -9,17 +13,14 @@ def init_app(app: Flask) -> None:
         demo,
         home_cards,
         models,
-        subjects,
         subscribers,
         views,
     )
-    from lms.extensions import api as rest_api
 
     app.register_blueprint(views.bp)
     rest_api.register_blueprint(api.blp)
     rest_api.register_blueprint(api.public)
     subscribers.register()
-    subjects.register()
     demo.register()
     home_cards.register()
 
@@ -27,9 +28,5 @@ def init_app(app: Flask) -> None:
     routes = dict(celery.conf.task_routes or {})
     routes["lms.certificates.tasks.*"] = {"queue": "pdf"}
     celery.conf.task_routes = routes
-
-    from flask_babel import lazy_gettext as _l
-
-    from lms.core import nav
 
     nav.register("certificates.index", _l("证书"), order=40)

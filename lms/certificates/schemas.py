@@ -2,12 +2,11 @@ from marshmallow import Schema, fields, validate
 
 from lms.accounts.masking import mask_name
 from lms.certificates.models import CertificateKind
+from lms.certificates.services import local_today, verify_url
 from lms.core.apiutil import PageArgsSchema
 
 
 def _state(cert):
-    from lms.certificates.services import local_today
-
     return cert.state(local_today())
 
 
@@ -26,7 +25,7 @@ class CertificateSchema(Schema):
     state = fields.Function(_state)
     revoke_reason = fields.Str(allow_none=True)
     superseded_by_id = fields.Int(allow_none=True)
-    verify_url = fields.Function(lambda c: _verify_url(c))
+    verify_url = fields.Function(verify_url)
 
 
 class VerificationSchema(Schema):
@@ -58,12 +57,6 @@ class BatchProgressSchema(Schema):
     done = fields.Int()
     percent = fields.Int()
     zip_ready = fields.Bool()
-
-
-def _verify_url(cert):
-    from lms.certificates.services import verify_url
-
-    return verify_url(cert)
 
 
 class BatchCreateSchema(Schema):

@@ -1,14 +1,19 @@
 """Certificates issued from other packages' signals (``lms.signals``), exactly once.
 
 Each subscriber writes into the sender's transaction; the PDF is queued after commit. The
-partial unique index on (holder, subject) makes a repeated signal a no-op.
+partial unique index on (holder, subject) makes a repeated signal a no-op. What the
+certificate says comes from the signal (``title``, ``organization_id``): certificates never
+read the issuing domain's tables.
 """
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from lms import signals
 from lms.certificates import services
 from lms.certificates.models import CertificateKind
+from lms.notifications.services import text_locale
 
 
 def on_course_completed(sender, *, user_id, course_id, **kw):
@@ -18,8 +23,14 @@ def on_course_completed(sender, *, user_id, course_id, **kw):
 
 
 def on_class_completed(sender, *, class_id, user_id, **kw):
+    title = kw.get("title")
     services.issue_certificate(
-        user_id, CertificateKind.training_class, "class", class_id, kw.get("title")
+        user_id,
+        CertificateKind.training_class,
+        "class",
+        class_id,
+        _("培训班结业：%(title)s", title=title) if title else None,
+        organization_id=kw.get("organization_id"),
     )
 
 
@@ -29,20 +40,18 @@ def on_mentorship_completed(sender, *, mentorship_id, apprentice_id, **kw):
     )
 
 
+#: Wrapped once, at import, so that connecting again (another app in the same process)
+#: finds the same receivers.
+RECEIVERS = [
+    (signal, text_locale()(receiver))
+    for signal, receiver in (
+        (signals.course_completed, on_course_completed),
+        (signals.class_completed, on_class_completed),
+        (signals.mentorship_completed, on_mentorship_completed),
+    )
+]
+
+
 def register() -> None:
-    from lms.notifications.services import text_locale
-
-    def in_locale(receiver):
-        def wrapped(sender, **kwargs):
-            with text_locale():
-                return receiver(sender, **kwargs)
-
-        wrapped.__name__ = receiver.__name__
-        return wrapped
-
-    if getattr(register, "done", False):
-        return
-    register.done = True
-    signals.course_completed.connect(in_locale(on_course_completed), weak=False)
-    signals.class_completed.connect(in_locale(on_class_completed), weak=False)
-    signals.mentorship_completed.connect(in_locale(on_mentorship_completed), weak=False)
+    for signal, receiver in RECEIVERS:
+        signal.connect(receiver, weak=False)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    abort,
     flash,
     jsonify,
     redirect,
@@ -18,8 +17,9 @@ from flask_login import current_user, login_required
 
 from lms.accounts import scope
 from lms.accounts.masking import mask_name
-from lms.certificates import forms, pdf, services, storage
+from lms.certificates import forms, pdf, services
 from lms.certificates.models import CertificateKind
+from lms.core import storage
 from lms.core.pages import paginate
 from lms.errors import Invalid
 from lms.extensions import db
@@ -69,12 +69,12 @@ def detail(certificate_id: int):
 @login_required
 def download(certificate_id: int):
     try:
-        cert, path = services.pdf_for_download(current_user, certificate_id)
+        cert, key = services.pdf_for_download(current_user, certificate_id)
     except pdf.FontMissing as exc:
         db.session.rollback()
         return render_template("certificates/font_missing.html", detail=str(exc)), 503
     return send_file(
-        storage.path_of(path),
+        storage.path(key),
         mimetype="application/pdf",
         as_attachment=True,
         download_name=f"{cert.serial}.pdf",
@@ -175,11 +175,9 @@ def batch_progress(batch_id: int):
 @bp.route("/certificates/batches/<int:batch_id>/zip")
 @login_required
 def batch_zip(batch_id: int):
-    batch = services.get_batch(current_user, batch_id)
-    if not storage.exists(batch.zip_path):
-        abort(404)
+    batch = services.batch_zip(current_user, batch_id)
     return send_file(
-        storage.path_of(batch.zip_path),
+        storage.path(batch.zip_path),
         mimetype="application/zip",
         as_attachment=True,
         download_name=f"certificates-batch-{batch.id}.zip",

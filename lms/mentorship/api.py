@@ -33,8 +33,8 @@ class Mentorships(MethodView):
     @blp.response(201, schemas.MentorshipDetailSchema)
     def post(self, data):
         """An officer pairs a mentor with an apprentice (409 if either has no place left)."""
-        mentor = services.get_person(current_user, data["mentor_id"], "mentor_id")
-        apprentice = services.get_person(current_user, data["apprentice_id"], "apprentice_id")
+        mentor = services.get_person(current_user, data["mentor_id"])
+        apprentice = services.get_person(current_user, data["apprentice_id"])
         programme = (
             services.get_programme(current_user, data["programme_id"])
             if data.get("programme_id")

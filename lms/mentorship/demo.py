@@ -1,5 +1,6 @@
 """Demo mentoring: 高铁军 (handle "mentor") with two apprentices, goals and logs; a pair of
-another mentor that has graduated. All people are the invented ones of the accounts demo."""
+another mentor that has graduated, paired and graduated through the services so that its
+certificate is issued. All people are the invented ones of the accounts demo."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import timedelta
 from lms.core.demo import DemoData, register_loader
 from lms.db import utcnow
 from lms.extensions import db
+from lms.mentorship import services
 from lms.mentorship.models import (
     Goal,
     GoalStatus,
@@ -87,9 +89,7 @@ def _log(m, day, minutes, kind, topic, skills=None, status=LogStatus.confirmed):
 
 
 def load(data: DemoData) -> None:
-    from lms.mentorship.services import local_today
-
-    today = local_today()
+    today = services.local_today()
     data.extra["today"] = today
     programme = Programme(
         name="2026 年焊接技能传帮带",
@@ -139,30 +139,23 @@ def load(data: DemoData) -> None:
     )
     _log(m2, today - timedelta(days=30), 45, LogKind.on_the_job, "焊接安全与劳保用品")
 
+    # The graduated pair goes through the services, so its side effects exist as they would:
+    # the audit trail, the officer's approval and the apprentice's 出师证书.
+    officer, mentor2, worker5 = (data.people[k] for k in ("officer_power", "mentor2", "worker5"))
     start = today - timedelta(days=400)
-    done = _pair(
-        data,
-        "mentor2",
-        "worker5",
-        start,
-        status=S.completed,
-        final_assessment="已能独立完成 10kV 带电作业，考核合格。",
-        assessed_at=utcnow() - timedelta(days=40),
-        graduation_approved_by_id=data.people["officer_power"].id,
-        graduation_approved_at=utcnow() - timedelta(days=35),
+    done = services.create_pairing(
+        officer,
+        mentor=mentor2,
+        apprentice=worker5,
+        start_date=start,
+        planned_end=start + timedelta(days=365),
     )
+    services.sign(mentor2, done)
+    services.sign(worker5, done)
     _log(done, start + timedelta(days=10), 240, LogKind.demonstration, "带电作业示范")
     _log(done, start + timedelta(days=100), 480, LogKind.practice, "绝缘斗臂车操作练习")
-    db.session.add(
-        MentorshipEvent(
-            mentorship=done,
-            actor_id=data.people["officer_power"].id,
-            from_status=S.active,
-            to_status=S.completed,
-            note="期满出师",
-            created_at=utcnow() - timedelta(days=35),
-        )
-    )
+    services.record_assessment(mentor2, done, "已能独立完成 10kV 带电作业，考核合格。")
+    services.approve_graduation(officer, done)
 
 
 def register() -> None:

@@ -29,7 +29,7 @@ class MentorshipGoalSchema(Schema):
     description = fields.Str(allow_none=True, validate=validate.Length(max=2000))
     target_date = fields.Date(allow_none=True)
     status = fields.Enum(GoalStatus, by_value=True, dump_only=True)
-    achieved_at = fields.DateTime(dump_only=True)
+    achieved_at = fields.DateTime(dump_only=True, allow_none=True)
 
 
 class MentorshipGoalCreateSchema(Schema):

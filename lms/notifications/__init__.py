@@ -2,19 +2,21 @@
 
 from datetime import timedelta
 
+from celery.schedules import crontab
 from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from lms.accounts.models import Role
+from lms.core import nav
+from lms.extensions import api as rest_api
 
 
 def init_app(app: Flask) -> None:
-    from celery.schedules import crontab
-
-    from lms.extensions import api as rest_api
     from lms.notifications import (  # noqa: F401
         api,
         demo,
         home_cards,
         models,
-        scans,
         subscribers,
         views,
     )
@@ -22,7 +24,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     rest_api.register_blueprint(api.blp)
     subscribers.register()
-    scans.register()
     demo.register()
     home_cards.register()
 
@@ -45,17 +46,8 @@ def init_app(app: Flask) -> None:
                 "task": "lms.notifications.tasks.requeue_stale_mail",
                 "schedule": timedelta(minutes=10),
             },
-            "notification-scans": {
-                "task": "lms.notifications.tasks.run_scans",
-                "schedule": crontab(minute=5),
-            },
         }
     )
-
-    from flask_babel import lazy_gettext as _l
-
-    from lms.accounts.models import Role
-    from lms.core import nav
 
     nav.register("notifications.centre", _l("通知"), order=5)
     nav.register("notifications.admin_mail", _l("邮件发送"), roles=[Role.admin], order=96)

@@ -12,7 +12,7 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from lms.accounts.models import User
-from lms.core import invalidation, pagecache
+from lms.core import invalidation
 from lms.extensions import cache, db
 from lms.notifications.models import Notification
 
@@ -47,8 +47,6 @@ def retire_after_commit(session: Session, user_ids) -> None:
         # cache, and a dispatch batch retires hundreds of badges.
         generation = invalidation.generation(GENERATION)
         invalidation.delete_after_commit(session, *(_key(uid, generation) for uid in user_ids))
-        # Every kept page shows the badge in its header.
-        pagecache.retire_after_commit(session, user_ids)
 
 
 @sa.event.listens_for(Session, "after_flush")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import functools
 import os
-import re
 import smtplib
 import ssl
 import threading
@@ -22,7 +21,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
-from lms.db import utcnow
+from lms.db import enqueue_after_commit, is_postgres, utcnow
 from lms.extensions import db
 from lms.notifications.models import EmailMessage, MailStatus
 
@@ -88,6 +87,7 @@ def _sender() -> tuple[str, str]:
 # SMTP connections are kept open from mail to mail (a new TCP + TLS + login handshake per
 # mail would cap throughput at a few hundred per second): one per task thread for single
 # mails, and ``MAIL_CONNECTIONS`` per task thread for runs, so no two threads share one.
+# Only smtplib's public API is used: ``sendmail`` per mail, one command after another.
 _SMTP: dict[tuple, smtplib.SMTP] = {}
 
 
@@ -171,117 +171,24 @@ def _send_bytes(server: dict, mail: _Outgoing, line: tuple = ()) -> None:
                 raise
 
 
-def _refusal(code: int, reply: bytes, what: str) -> Exception:
-    """The error a refused command means for its mail, as ``_send_bytes`` would raise it."""
-    if what == "RCPT" or 500 <= code < 600:
-        return PermanentMailError(f"{what} refused: {code} {reply!r}")
-    return smtplib.SMTPResponseException(code, reply)
-
-
 def _send_run(server: dict, mails: list[_Outgoing], line: tuple) -> list[Exception | None]:
     """Send mails one after another over connection ``line``; per mail, None or its error.
 
-    When the server offers PIPELINING (RFC 2920; Postfix, Exim and the big relays do), each
-    mail costs one round trip instead of four: its content, its end-of-data dot and the next
-    mail's MAIL, RCPT and DATA go out in one write, and the replies are read in order. A
-    connection that fails is opened again once; if that fails too, the mails left get the
-    error and are retried with backoff like any other. Without PIPELINING, mails go out one
-    at a time (``_send_bytes``).
+    When the server cannot be reached (a fresh connection fails), the mails left get that
+    error at once instead of each waiting for its own time-out; they are retried with backoff.
     """
-    results: list[Exception | None] = [None] * len(mails)
-    key, done, error = _key(server, line), 0, None
-    for _attempt in (1, 2):
+    results: list[Exception | None] = []
+    for i, mail in enumerate(mails):
         try:
-            if key not in _SMTP:
-                _SMTP[key] = _connect(server)
-            smtp = _SMTP[key]
-            smtp.ehlo_or_helo_if_needed()
-            if not smtp.has_extn("pipelining"):
-                break
-            done, error = _pipeline(smtp, mails, results, done)
+            _send_bytes(server, mail, line)
+        except (PermanentMailError, smtplib.SMTPResponseException) as exc:
+            results.append(exc)
         except (smtplib.SMTPException, OSError) as exc:
-            error = exc
-        if error is None:
-            return results
-        _drop_connection(key)
-    else:
-        for i in range(done, len(mails)):
-            results[i] = error
-        return results
-    for i in range(done, len(mails)):
-        try:
-            _send_bytes(server, mails[i], line)
-        except (PermanentMailError, smtplib.SMTPException, OSError) as exc:
-            results[i] = exc
+            results.extend([exc] * (len(mails) - i))
+            break
+        else:
+            results.append(None)
     return results
-
-
-def _pipeline(
-    smtp: smtplib.SMTP, mails: list[_Outgoing], results: list, start: int
-) -> tuple[int, Exception | None]:
-    """Send ``mails[start:]`` pipelined, writing each one's outcome into ``results``.
-
-    Returns how many mails have their outcome, and the connection's error if it failed: the
-    mails from that count on are then still to send (the one whose reply was lost may have
-    arrived, as with ``sendmail`` on a dropped connection).
-    """
-    settled = start  # mails before this index have their outcome
-    content = b""  # the accepted mail whose content goes out with the next write
-    try:
-        for i in range(start, len(mails)):
-            mail = mails[i]
-            try:
-                envelope = (
-                    f"MAIL FROM:{smtplib.quoteaddr(mail.sender)}\r\n"
-                    f"RCPT TO:{smtplib.quoteaddr(mail.to)}\r\nDATA\r\n"
-                ).encode("ascii")
-            except UnicodeEncodeError as exc:
-                envelope = b""
-                results[i] = PermanentMailError(f"address is not ASCII: {exc}")
-            smtp.send(content + envelope)
-            if content:
-                code, reply = smtp.getreply()
-                if code != 250:
-                    results[i - 1] = _refusal(code, reply, "DATA")
-                settled, content = i, b""
-            if not envelope:
-                settled = i + 1
-                continue
-            (mail_code, mail_reply), (rcpt_code, rcpt_reply) = smtp.getreply(), smtp.getreply()
-            data_code, data_reply = smtp.getreply()
-            if data_code == 354 and mail_code == 250 and rcpt_code in (250, 251):
-                data = _PERIODS.sub(b"..", mail.data)
-                content = data + (b".\r\n" if data.endswith(b"\r\n") else b"\r\n.\r\n")
-                continue
-            if data_code == 354 or 421 in (mail_code, rcpt_code, data_code):
-                # Content expected although the envelope failed, or the server is closing:
-                # this mail starts again on a new connection.
-                raise smtplib.SMTPServerDisconnected(f"replies {mail_code}/{rcpt_code}/{data_code}")
-            if mail_code != 250:
-                results[i] = _refusal(mail_code, mail_reply, "MAIL")
-            elif rcpt_code not in (250, 251):
-                results[i] = _refusal(rcpt_code, rcpt_reply, "RCPT")
-            else:
-                results[i] = _refusal(data_code, data_reply, "DATA")
-            settled = i + 1
-            smtp.rset()
-        if content:
-            smtp.send(content)
-            code, reply = smtp.getreply()
-            if code != 250:
-                results[len(mails) - 1] = _refusal(code, reply, "DATA")
-        return len(mails), None
-    except (smtplib.SMTPException, OSError) as exc:
-        for i in range(settled, len(mails)):
-            results[i] = None
-        return settled, exc
-
-
-_PERIODS = re.compile(rb"(?m)^\.")
-
-
-def _send_smtp(message: EmailMessage) -> None:
-    _send_bytes(_server(current_app.config), _outgoing(message))
 
 
 _SENDERS = threading.local()
@@ -332,7 +239,7 @@ def _write_eml(message: EmailMessage) -> str:
 def _transmit(message: EmailMessage) -> None:
     """Send one mail now (SMTP, or a .eml file in the embedded default)."""
     if current_app.config.get("MAIL_SERVER"):
-        _send_smtp(message)
+        _send_bytes(_server(current_app.config), _outgoing(message))
     else:
         message.file_name = _write_eml(message)
 
@@ -388,18 +295,14 @@ def deliver(message_id: int, *, final_attempt: bool) -> str:
     return message.status.value
 
 
-def deliver_many(message_ids: list[int], chunk: int = 25) -> dict[str, int]:
-    """Send a run of mails over one connection, committing every ``chunk``.
+def deliver_many(message_ids: list[int], *, retry, chunk: int = 25) -> dict[str, int]:
+    """Send a run of mails, committing every ``chunk``.
 
     Used by the reminder dispatcher (one task per run instead of one per mail). A mail that
-    hits a passing SMTP error is handed to ``send_email`` to retry on its own with backoff.
-    A worker killed mid-chunk leaves that chunk queued: at most ``chunk`` mails may go twice,
-    none is lost. The chunk's sent mails are marked in one UPDATE, not one per mail.
+    hits a passing SMTP error is handed to the task ``retry`` (``send_email``) to retry on its
+    own with backoff. A worker killed mid-chunk leaves that chunk queued: at most ``chunk``
+    mails may go twice, none is lost. The chunk's sent mails are marked in one UPDATE.
     """
-    from lms.db import is_postgres
-    from lms.notifications import tasks
-    from lms.notifications.services import _delay_quietly
-
     counts = {"sent": 0, "failed": 0, "retry": 0}
     for start in range(0, len(message_ids), chunk):
         # Found by primary key alone and checked for "queued" here: with the status in the
@@ -414,7 +317,7 @@ def deliver_many(message_ids: list[int], chunk: int = 25) -> dict[str, int]:
         if is_postgres(db.session):
             stmt = stmt.with_for_update(skip_locked=True)
         messages = [m for m in db.session.scalars(stmt) if m.status == MailStatus.queued]
-        sent, failed, retry = [], [], []
+        sent, failed, retried = [], [], []
         for message, exc in zip(messages, _transmit_all(messages), strict=True):
             if exc is None:
                 sent.append(message)
@@ -422,7 +325,7 @@ def deliver_many(message_ids: list[int], chunk: int = 25) -> dict[str, int]:
                 failed.append((message, MailStatus.failed, str(exc)[:500]))
             else:
                 failed.append((message, MailStatus.queued, f"{exc.__class__.__name__}: {exc}"))
-                retry.append(message.id)
+                retried.append(message.id)
         if sent:
             db.session.execute(
                 sa.update(EmailMessage)
@@ -440,10 +343,10 @@ def deliver_many(message_ids: list[int], chunk: int = 25) -> dict[str, int]:
         for message, status, error in failed:
             message.attempts += 1
             message.status, message.error = status, error[:500]
+        for message_id in retried:
+            enqueue_after_commit(db.session, retry, message_id)
         db.session.commit()
-        for message_id in retry:
-            _delay_quietly(tasks.send_email, message_id)
         counts["sent"] += len(sent)
-        counts["failed"] += len(failed) - len(retry)
-        counts["retry"] += len(retry)
+        counts["failed"] += len(failed) - len(retried)
+        counts["retry"] += len(retried)
     return counts

@@ -50,6 +50,9 @@ class Notification(Base):
     __table_args__ = (
         sa.Index("ix_notifications_user_unread", "user_id", "read_at"),
         sa.Index("ix_notifications_user_created", "user_id", "created_at"),
+        # ``notify(..., key=...)``: one notification per person and key, however often the
+        # signal behind it fires.
+        sa.Index("uq_notifications_user_key", "user_id", "key", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,6 +61,7 @@ class Notification(Base):
     title: Mapped[str] = mapped_column(sa.String(200))
     body: Mapped[str] = mapped_column(sa.Text, default="")
     link: Mapped[str | None] = mapped_column(sa.String(500))
+    key: Mapped[str | None] = mapped_column(sa.String(120))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
     # Waiting for the person's daily digest mail (they chose digest for this category).

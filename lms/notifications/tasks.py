@@ -25,8 +25,9 @@ def send_email(self, message_id: int) -> str:
 
 @shared_task(ignore_result=True)
 def send_emails(message_ids: list[int]) -> dict:
-    """(``email`` queue) Send a run of queued mails over one connection (the dispatcher's)."""
-    return mail.deliver_many(message_ids)
+    """(``email`` queue) Send a run of queued mails (the dispatcher's); a mail that meets a
+    passing SMTP error is retried on its own by ``send_email``."""
+    return mail.deliver_many(message_ids, retry=send_email)
 
 
 @shared_task(ignore_result=True)
@@ -39,12 +40,6 @@ def dispatch_reminders(batch_size: int = 200, max_batches: int = 50) -> dict:
 def send_digests() -> int:
     """Beat, hourly: the daily digest mail for people whose chosen hour it is."""
     return services.send_digests()
-
-
-@shared_task(ignore_result=True)
-def run_scans() -> int:
-    """Beat, hourly: scans other packages registered (``services.register_scan``)."""
-    return services.run_scans()
 
 
 @shared_task(ignore_result=True)

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -120,15 +129,7 @@ def retry_mail(message_id: int):
 @bp.route("/admin/mail/<int:message_id>.eml")
 @login_required
 def mail_file(message_id: int):
-    from flask import send_from_directory
-
-    from lms.errors import NotFound
-    from lms.notifications.models import EmailMessage
-
-    services.mail_query(current_user)  # admins only
-    message = db.session.get(EmailMessage, message_id)
-    if message is None or not message.file_name:
-        raise NotFound()
+    message = services.get_mail_file(current_user, message_id)
     return send_from_directory(mail.mail_dir(), message.file_name, mimetype="message/rfc822")
 
 

@@ -8,8 +8,9 @@ from flask import current_app
 
 from lms import signals
 from lms.accounts.models import Role
-from lms.certificates import services, storage, tasks
+from lms.certificates import services, tasks
 from lms.certificates.models import BatchStatus, Certificate, CertificateBatch
+from lms.core import storage
 from lms.extensions import db
 from tests.factories import EnterpriseFactory, UserFactory, WorkshopFactory
 from tests.plugins.services import _key_prefix, wait_for
@@ -111,7 +112,7 @@ def test_a_worker_killed_in_a_batch_of_200_certificates_leaves_each_exactly_once
     ).all()
     assert len(per_holder) == 200 and {n for _h, n in per_holder} == {1}
     paths = db.session.scalars(sa.select(Certificate.pdf_path)).all()
-    assert all(storage.path_of(p).read_bytes()[:4] == b"%PDF" for p in paths)
+    assert all(storage.path(p).read_bytes()[:4] == b"%PDF" for p in paths)
     batch = db.session.get(CertificateBatch, batch_id)
     assert batch.done == 200 and storage.exists(batch.zip_path)
 

@@ -11,6 +11,7 @@ from tests.factories import (
     MentorFactory,
     MentorLogFactory,
     MentorshipFactory,
+    ProgrammeFactory,
     UserFactory,
     WorkshopFactory,
     _local_today,
@@ -178,3 +179,57 @@ def test_log_save_api_runs_a_bounded_number_of_queries(client, auth, people, que
     with query_counter() as counted:
         assert client.post(f"/api/v1/mentorships/{m.id}/logs", json=payload).status_code == 201
     assert len(counted) <= 10, counted
+
+
+def _pairing_body(mentor_id, apprentice_id):
+    today = _local_today()
+    return {
+        "mentor_id": mentor_id,
+        "apprentice_id": apprentice_id,
+        "start_date": today.isoformat(),
+        "planned_end": (today + timedelta(days=365)).isoformat(),
+    }
+
+
+def test_pairing_someone_out_of_scope_is_not_found_and_a_worker_may_not_pair(client, auth, people):
+    """Out of scope is 404 (no field message that would confirm the person exists); a
+    worker, who may not pair at all, is 403. Both were 422 with a field message before."""
+    stranger = UserFactory(organization=WorkshopFactory())  # another enterprise
+    auth.login(people["officer"])
+    response = client.post(
+        "/api/v1/mentorships", json=_pairing_body(people["mentor"].id, stranger.id)
+    )
+    assert response.status_code == 404 and response.get_json()["code"] == "not_found"
+    missing = client.post("/api/v1/mentorships", json=_pairing_body(people["mentor"].id, 10**9))
+    assert missing.status_code == 404
+    auth.logout()
+    auth.login(people["apprentice"])
+    response = client.post(
+        "/api/v1/mentorships", json=_pairing_body(people["mentor"].id, stranger.id)
+    )
+    assert response.status_code == 403 and response.get_json()["code"] == "forbidden"
+
+
+def test_a_goal_not_yet_achieved_is_documented_and_answered_as_null(client, auth, people, app):
+    m = MentorshipFactory(mentor=people["mentor"], apprentice=people["apprentice"])
+    auth.login(people["apprentice"])
+    created = client.post(f"/api/v1/mentorships/{m.id}/goals", json={"skill": "立焊"})
+    assert created.status_code == 201 and created.get_json()["achieved_at"] is None
+    spec = client.get("/api/v1/openapi.json").get_json()
+    achieved = spec["components"]["schemas"]["MentorshipGoal"]["properties"]["achieved_at"]
+    assert "null" in str(achieved)
+
+
+def test_a_programme_of_another_enterprise_is_not_found(client, auth, people):
+    elsewhere = ProgrammeFactory()  # its own enterprise, outside the officer's scope
+    auth.login(people["officer"])
+    body = _pairing_body(people["mentor"].id, people["apprentice"].id)
+    response = client.post("/api/v1/mentorships", json={**body, "programme_id": elsewhere.id})
+    assert response.status_code == 404
+    auth.logout()
+    auth.login(people["apprentice"])
+    asked = client.post(
+        "/api/v1/mentorship-requests",
+        json={"mentor_id": people["mentor"].id, "programme_id": elsewhere.id},
+    )
+    assert asked.status_code == 404

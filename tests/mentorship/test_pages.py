@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from lms.accounts.models import Role
+from lms.audit.models import AuditEntry
 from lms.extensions import db
 from lms.mentorship.models import LogStatus, MentorLog, Mentorship, MentorshipStatus
 from tests.factories import (
@@ -66,6 +67,11 @@ def test_export_is_an_xlsx_with_names_and_masked_mobiles(client, auth, pair):
     assert rows[0][2] == "师傅" and rows[1][5] == pair["apprentice"].name
     assert pair["apprentice"].mobile not in str(rows)
     assert "****" in rows[1][7]
+    # An export of personal data is audited: who, what, which scope, how many rows.
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "export"))
+    assert entry.actor_id == pair["officer"].id and entry.entity_type == "mentorships"
+    assert entry.organization_id == pair["officer"].organization_id
+    assert entry.after == {"rows": len(rows) - 1}
 
 
 def test_workers_and_mentors_cannot_open_the_officer_list(client, auth, pair):
@@ -302,10 +308,10 @@ def test_garbage_ids_in_forms_are_refused_not_crashes(client, auth, pair):
             "planned_end": "2027-01-01",
         },
     )
-    assert response.status_code == 422
+    assert response.status_code == 404  # an id that names nobody: not found, like out of scope
     auth.logout()
     auth.login(pair["apprentice"])
-    assert client.post("/my-mentor/request", data={"mentor_id": "9" * 30}).status_code == 422
+    assert client.post("/my-mentor/request", data={"mentor_id": "9" * 30}).status_code == 404
 
 
 def test_pairing_page_warns_when_the_apprentice_already_has_a_mentor(client, auth, pair):

@@ -1,10 +1,13 @@
-"""Mentors are reminded once per quiet spell when an apprentice has no mentoring log."""
+"""Mentors are reminded once per quiet spell when an apprentice has no mentoring log.
+
+The rule lives in mentorship, which announces ``mentorship_quiet``; notifications reminds."""
 
 from datetime import timedelta
 
 import sqlalchemy as sa
 
 from lms.extensions import db
+from lms.mentorship import services as mentorship
 from lms.notifications import services
 from lms.notifications.models import Notification, Reminder
 from lms.timeutil import utcnow
@@ -20,8 +23,8 @@ def test_a_quiet_pairing_reminds_the_mentor_once_and_a_recent_log_does_not(app):
     busy = MentorshipFactory()
     MentorLogFactory(mentorship=busy)  # yesterday
     db.session.commit()
-    services.run_scans()
-    services.run_scans()  # an hour later: nothing new
+    mentorship.announce_quiet_pairings()
+    mentorship.announce_quiet_pairings()  # an hour later: nothing new
     assert len(_reminders_for(quiet.mentor_id)) == 1
     assert _reminders_for(busy.mentor_id) == []
     services.dispatch_due(utcnow() + timedelta(minutes=1))
