@@ -1,7 +1,7 @@
 """Notifications keyed per person, so a repeated signal tells a person once
 
 Revision ID: 0008_mentorship_notifications
-Revises: 0005_notifications
+Revises: 0006_courses_security
 Create Date: 2026-12-02 13:10:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_mentorship_notifications"
-down_revision = "0005_notifications"
+down_revision = "0006_courses_security"
 branch_labels = None
 depends_on = None
 
