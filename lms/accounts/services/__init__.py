@@ -9,6 +9,12 @@ Split by sub-domain; ``from lms.accounts import services`` and ``services.x`` wo
 * :mod:`.people` — people, roles, honours, account management by officers and admins.
 """
 
+from lms.accounts.services.claims import (  # transitional: see .claims
+    Claim,
+    bearer_claim,
+    claimed_user_id,
+    request_claim,
+)
 from lms.accounts.services.organizations import (
     create_organization,
     get_organization,
@@ -58,6 +64,10 @@ from lms.accounts.services.tokens import (
 )
 
 __all__ = [
+    "Claim",
+    "bearer_claim",
+    "claimed_user_id",
+    "request_claim",
     "TOKEN_PREFIX",
     "LoginFailed",
     "PasswordChangeRequired",
