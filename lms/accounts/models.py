@@ -135,8 +135,10 @@ class User(UserMixin, TimestampMixin, Base):
     def is_active(self) -> bool:  # Flask-Login
         return self.active
 
-    def get_id(self) -> str | None:  # Flask-Login: the cookie names the device session
-        return self.device_session_id
+    def get_id(self) -> str:
+        """Flask-Login: the cookie names the device session. Without one (a request signed
+        in by token) an id that names no session, so a cookie made from it signs nobody in."""
+        return self.device_session_id or f"user:{self.id}"
 
     # One object per row in a session: equality is identity, not Flask-Login's get_id.
     __eq__ = object.__eq__

@@ -9,7 +9,7 @@ plain values; add to them, do not change them.
 from lms.signals import lms_signals
 
 #: action: str ("user.create", "user.update", "user.deactivate", "user.activate",
-#: "user.password_reset", "honor.add", "user.import", "user.sessions_revoked"),
+#: "user.password_reset", "honor.add", "user.import"),
 #: actor_id: int | None, entity_type: str, entity_id: int | None,
 #: organization_id: int | None, before: dict | None, after: dict | None, summary: str
 account_changed = lms_signals.signal("account-changed")
