@@ -128,8 +128,6 @@ class User(UserMixin, TimestampMixin, Base):
     #: The device session (UserSession id) this request is signed in with; not a column.
     #: Set by the sign-in and by the loader; Flask-Login keeps it in the signed cookie.
     device_session_id = None
-    #: Whether this request is signed in with a personal API token; not a column.
-    authenticated_by_token = False
 
     @property
     def is_active(self) -> bool:  # Flask-Login

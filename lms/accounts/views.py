@@ -146,6 +146,7 @@ def change_password():
                 current_user,
                 form.current_password.data,
                 form.new_password.data,
+                keep_session=current_user.device_session_id,
                 revoke_tokens=form.revoke_tokens.data,
             )
         except DomainError as exc:

@@ -33,7 +33,6 @@ def start_session(user: User, user_agent: str = "") -> str:
     db.session.add(row)
     db.session.commit()
     user.device_session_id = row.id
-    user.authenticated_by_token = False
     return row.id
 
 
@@ -61,7 +60,6 @@ def load_session_user(session_id: str) -> User | None:
         )
         db.session.commit()
     user.device_session_id = session_id
-    user.authenticated_by_token = False
     return user
 
 

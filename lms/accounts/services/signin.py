@@ -93,20 +93,26 @@ def validate_password_strength(password: str) -> None:
 
 
 def change_password(
-    user: User, current_password: str, new_password: str, *, revoke_tokens: bool = False
+    user: User,
+    current_password: str,
+    new_password: str,
+    *,
+    keep_session: str | None = None,
+    revoke_tokens: bool = False,
 ) -> None:
     """A person changes their own password.
 
-    Their other devices are signed out; the device they are on stays signed in, with
-    the "stay signed in" choice it was signed in with. ``revoke_tokens`` also revokes
-    their personal API tokens (the person is offered the choice).
+    Every device of theirs is signed out but ``keep_session``, the one they are on, which
+    stays signed in with the "stay signed in" choice it was signed in with.
+    ``revoke_tokens`` also revokes their personal API tokens (the person is offered the
+    choice).
     """
     if not verify_password(user.password_hash, current_password):
         raise Invalid(errors={"current_password": [_("当前密码不正确。")]})
     validate_password_strength(new_password)
     user.password_hash = hash_password(new_password)
     user.must_change_password = False
-    end_all_sessions(user, keep=user.device_session_id)
+    end_all_sessions(user, keep=keep_session)
     if revoke_tokens:
         revoke_all_api_tokens(user)
     db.session.commit()

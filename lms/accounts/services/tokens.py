@@ -42,8 +42,12 @@ def bearer_secret() -> str | None:
 
 
 def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
-    """Returns the row and the token itself, which is shown once and never stored."""
-    if user.authenticated_by_token:
+    """Returns the row and the token itself, which is shown once and never stored.
+
+    Refused to a request signed in by a token (any request with a Bearer header is):
+    tokens are made from a signed-in browser session.
+    """
+    if bearer_secret() is not None:
         raise Forbidden(_("请在浏览器中登录后创建令牌；不能用令牌创建新的令牌。"))
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
@@ -110,5 +114,4 @@ def user_for_api_token(secret: str) -> User | None:
         )
         db.session.commit()
     user.device_session_id = None
-    user.authenticated_by_token = True
     return user
