@@ -205,3 +205,33 @@ def test_a_file_larger_than_the_limit_is_refused_before_it_is_opened(app):
     with pytest.raises(Invalid) as refused:
         import_workers(officer, "名单.csv", b"x" * 1001, "start-pass-1")
     assert "文件超出导入上限" in str(refused.value.errors)
+
+
+def _rewrite_dimension(data: bytes, new: str) -> bytes:
+    """The same workbook with the first sheet's declared size replaced (or removed)."""
+    import re
+    import zipfile
+
+    source, target = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = re.sub(rb"<dimension ref=\"[^\"]+\"\s*/>", new.encode(), content)
+            out.writestr(item, content)
+    return target.getvalue()
+
+
+def test_a_sheet_that_declares_no_size_is_refused_with_a_way_out(app):
+    from lms.errors import Invalid
+
+    data = _rewrite_dimension(_sheet_reaching("XFD1048576"), "")
+    with pytest.raises(Invalid) as refused:
+        import_workers(_setup(), "名单.xlsx", data, "start-pass-1")
+    assert "无法确定表格的大小" in str(refused.value.errors)
+
+
+def test_a_sheet_understating_its_size_is_read_no_further_than_it_declares(app):
+    data = _rewrite_dimension(_sheet_reaching("XFD1048576"), '<dimension ref="A1:G2"/>')
+    result = import_workers(_setup(), "名单.xlsx", data, "start-pass-1")
+    assert result.created == 1 and result.rows == 1  # the far cell was never reached
