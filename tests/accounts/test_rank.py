@@ -125,3 +125,13 @@ def test_the_person_page_offers_no_management_of_a_higher_rank(client, auth, pla
     auth.login(officer)
     page = client.get(f"/people/{colleague.id}").get_data(as_text=True)
     assert 'name="pw-new_password"' not in page
+
+
+def test_an_officer_cannot_import_officers(app, plant):
+    from lms.accounts.importer import import_workers
+
+    _enterprise, _workshop, officer = plant
+    data = "工号,姓名,单位,角色\nQ1,钱七,焊接车间,培训专员\n".encode()
+    result = import_workers(officer, "a.csv", data, "start-pass-1")
+    assert result.created == 0
+    assert result.errors.as_list()[0]["column"] == "roles"
