@@ -45,11 +45,18 @@ class Config:
         str(BASE_DIR / pkg / "translations") for pkg in TRANSLATED_PACKAGES
     )
 
-    # Sign-in
+    # Sign-in (lms/accounts). Each signed-in device has a session row that the signed cookie
+    # names; signing out revokes it on the server. A device unused for SESSION_IDLE_DAYS is
+    # signed out. The remember-me cookie is guarded like the session cookie (HttpOnly,
+    # SameSite=Lax, Secure in production).
     REMEMBER_COOKIE_DURATION = timedelta(days=30)
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_IDLE_DAYS = 30
+    # People imports: refused before any work when the file is larger than this.
+    IMPORT_MAX_BYTES = 16 * 1024 * 1024
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCK_MINUTES = 15
     LOGIN_RATE_LIMIT_PER_ADDRESS = "30 per minute"
@@ -66,9 +73,6 @@ class Config:
     CACHE_TYPE: str | None = None
     CACHE_DEFAULT_TIMEOUT = 300
     CACHE_KEY_PREFIX = "lms:cache:"
-    # The signed-in person (roles, organization) is cached this long between requests;
-    # any change to them drops the copy at once (lms/accounts/principal.py). 0: off.
-    PRINCIPAL_CACHE_SECONDS = 300
     # The unread badge in the header, per person; dropped when their notifications change.
     NOTIFICATION_BADGE_CACHE_SECONDS = 300
 

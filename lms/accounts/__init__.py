@@ -1,11 +1,16 @@
 """People, organizations, honours, sign-in and API tokens."""
 
-from flask import Flask
+from flask import Flask, redirect, request, url_for
+from flask_login import current_user
+
+#: What a person still on an initial password may reach (besides static files).
+OPEN_BEFORE_PASSWORD_CHANGE = frozenset({"accounts.change_password", "accounts.logout"})
 
 
 def init_app(app: Flask) -> None:
-    from lms.accounts import api, cli, demo, home_cards, models, template_helpers, views  # noqa: F401
+    from lms.accounts import api, cli, demo, home_cards, models, services, template_helpers, views  # noqa: F401
     from lms.extensions import api as rest_api
+    from lms.extensions import login_manager
 
     app.register_blueprint(views.bp)
     rest_api.register_blueprint(api.blp)
@@ -13,6 +18,25 @@ def init_app(app: Flask) -> None:
     template_helpers.register(app)
     home_cards.register()
     demo.register()
+
+    # Every request: the Bearer token if the request has one, else the device session
+    # its signed cookie (or remember-me cookie) names.
+    login_manager.user_loader(services.user_for_request)
+    login_manager.request_loader(lambda _request: services.user_for_request(None))
+
+    @app.before_request
+    def password_change_first():
+        """An initial password must be changed before anything else, on pages and the API."""
+        endpoint = request.endpoint or ""
+        if endpoint in OPEN_BEFORE_PASSWORD_CHANGE or endpoint.rpartition(".")[2] == "static":
+            return None
+        try:
+            services.require_password_changed(current_user)
+        except services.PasswordChangeRequired:
+            if request.path.startswith("/api/"):
+                raise
+            return redirect(url_for("accounts.change_password"))
+        return None
 
     from flask_babel import lazy_gettext as _l
 

@@ -35,6 +35,7 @@ class ChangePasswordForm(FlaskForm):
         _l("新密码（至少 8 位，含字母和数字）"), validators=[DataRequired(), Length(min=8, max=128)]
     )
     confirm = PasswordField(_l("再次输入新密码"), validators=[DataRequired(), Length(max=128)])
+    revoke_tokens = BooleanField(_l("同时吊销我的全部 API 令牌（使用它们的程序需要新令牌）"))
 
     def validate_confirm(self, field):
         if field.data != self.new_password.data:

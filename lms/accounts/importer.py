@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+import io
 import re
-import secrets
+import zipfile
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from openpyxl import load_workbook
 
 from lms.accounts import scope
 from lms.accounts.labels import ROLE_FROM_TEXT, SKILL_FROM_TEXT
 from lms.accounts.models import Organization, Role, User, UserRole
 from lms.accounts.passwords import hash_password
 from lms.accounts.services import validate_password_strength
-from lms.audit import services as audit
+from lms.accounts.signals import account_changed
 from lms.core.tabular import RowErrors, read_table, xlsx_bytes
 from lms.errors import Invalid
 from lms.extensions import db
+from lms.signals import emit
 
 COLUMNS = {
     "工号": "employee_no",
@@ -91,6 +94,67 @@ def template_xlsx() -> bytes:
     return xlsx_bytes(_("学员导入模板"), TEMPLATE_HEADERS, [example], notes)
 
 
+#: Columns a people file may use: the template has 9; anything wider is not ours.
+MAX_COLUMNS = 50
+#: An XLSX is a zip: what it may unpack to, whatever its own size.
+MAX_UNPACKED_BYTES = 32 * 1024 * 1024
+
+
+def _too_large(max_rows: int) -> Invalid:
+    return Invalid(
+        errors={
+            "file": [
+                _(
+                    "文件超出导入上限：一次最多 %(rows)d 行、%(cols)d 列，文件不超过 %(mb)d MB。"
+                    "请删除多余的行列或拆分后分批导入。",
+                    rows=max_rows,
+                    cols=MAX_COLUMNS,
+                    mb=current_app.config["IMPORT_MAX_BYTES"] // (1024 * 1024),
+                )
+            ]
+        }
+    )
+
+
+def check_size(filename: str, data: bytes, max_rows: int) -> None:
+    """Refuse a file over the limits before any work: its size, what an XLSX unpacks to,
+    and the size its sheet declares."""
+    if len(data) > current_app.config["IMPORT_MAX_BYTES"]:
+        raise _too_large(max_rows)
+    name = (filename or "").lower()
+    if name.endswith(".csv"):
+        if data.count(b"\n") > max_rows + 1000:  # blank lines allowed, a flood not
+            raise _too_large(max_rows)
+        return
+    if not name.endswith(".xlsx"):
+        return  # read_table explains which files it reads
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise _too_large(max_rows)
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Invalid:
+        raise
+    except Exception:  # noqa: BLE001 - read_table gives the person one clear message
+        return
+    try:
+        sheet = workbook.worksheets[0]
+        rows, columns = sheet.max_row, sheet.max_column
+    finally:
+        workbook.close()
+    # openpyxl reads a sheet no further than the size it declares, so a declared size
+    # within the limits bounds the reading too. Excel, WPS and LibreOffice always declare it.
+    if rows is None or columns is None:
+        raise Invalid(
+            errors={
+                "file": [_("无法确定表格的大小。请用 Excel 或 WPS 打开后另存为 .xlsx 再上传。")]
+            }
+        )
+    if rows > max_rows + 1 or columns > MAX_COLUMNS:
+        raise _too_large(max_rows)
+
+
 def _organization_lookup(actor: User | None) -> dict[str, list[Organization]]:
     """Names (and 'enterprise/workshop' paths) of organizations the actor may import into."""
     stmt = sa.select(Organization)
@@ -118,7 +182,9 @@ def import_workers(
     if actor is not None:
         scope.require_officer(actor)
     validate_password_strength(initial_password)
-    sheet = read_table(filename, data, COLUMNS, current_app.config["IMPORT_MAX_ROWS"])
+    max_rows = current_app.config["IMPORT_MAX_ROWS"]
+    check_size(filename, data, max_rows)
+    sheet = read_table(filename, data, COLUMNS, max_rows)
     missing = [c for c in REQUIRED if c not in sheet.headers]
     if missing:
         names = {"employee_no": "工号", "name": "姓名", "organization": "单位"}
@@ -154,7 +220,6 @@ def import_workers(
     for record in parsed:
         record.update(
             password_hash=password_hash,
-            session_token=secrets.token_urlsafe(32),
             must_change_password=True,
             active=True,
             failed_logins=0,
@@ -179,12 +244,14 @@ def import_workers(
         for role in roles
     ]
     db.session.execute(sa.insert(UserRole), role_rows)
-    audit.record(
-        actor,
-        "user.import",
-        "import",
-        None,
+    emit(
+        account_changed,
+        action="user.import",
+        actor_id=actor.id if actor else None,
+        entity_type="import",
+        entity_id=None,
         organization_id=actor.organization_id if actor else None,
+        before=None,
         after={"file": filename, "created": len(user_ids)},
         summary=_("导入学员 %(n)d 人（%(file)s）", n=len(user_ids), file=filename),
     )
@@ -241,8 +308,10 @@ def _validate_row(actor, row_no, values, orgs, errors, seen_numbers, seen_mobile
         roles = [ROLE_FROM_TEXT.get(n) for n in names]
         if None in roles:
             errors.add(row_no, "roles", _("角色只能是：学员、导师、培训专员。"))
-        elif Role.admin in roles and not (actor is None or scope.is_admin(actor)):
-            errors.add(row_no, "roles", _("只有管理员可以导入管理员。"))
+        elif set(roles) & scope.ADMIN_MANAGED_ROLES and not (
+            actor is None or scope.is_admin(actor)
+        ):
+            errors.add(row_no, "roles", _("只有管理员可以导入培训专员或管理员。"))
         roles = list(dict.fromkeys(r for r in roles if r))
     id_number = values.get("id_number") or None
     if id_number and not ID_NUMBER_RE.match(id_number):

@@ -104,8 +104,9 @@ class User(UserMixin, TimestampMixin, Base):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
-    # Changing it signs the person out everywhere (Flask-Login's alternative id).
-    session_token: Mapped[str] = mapped_column(sa.String(43))
+    # Retired: sign-in is per device now (UserSession). Kept until the data generators and
+    # factories stop writing it; nothing reads it.
+    session_token: Mapped[str] = mapped_column(sa.String(43), default="")
     # Set for accounts created with an initial password (bulk import): asked to change it.
     must_change_password: Mapped[bool] = mapped_column(default=False)
 
@@ -124,12 +125,23 @@ class User(UserMixin, TimestampMixin, Base):
     def has_role(self, *roles: Role | str) -> bool:
         return bool(self.roles & {Role(r) for r in roles})
 
+    #: The device session (UserSession id) this request is signed in with; not a column.
+    #: Set by the sign-in and by the loader; Flask-Login keeps it in the signed cookie.
+    device_session_id = None
+
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.active
 
-    def get_id(self) -> str:  # Flask-Login: a password change invalidates old sessions
-        return f"{self.id}:{self.session_token}"
+    def get_id(self) -> str:
+        """Flask-Login: the cookie names the device session. Without one (a request signed
+        in by token) an id that names no session, so a cookie made from it signs nobody in."""
+        return self.device_session_id or f"user:{self.id}"
+
+    # One object per row in a session: equality is identity, not Flask-Login's get_id.
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.employee_no}>"
@@ -178,6 +190,26 @@ class ApiToken(Base):
     prefix: Mapped[str] = mapped_column(sa.String(12))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+
+class UserSession(Base):
+    """One signed-in device: the signed session cookie (and remember-me cookie) name it.
+
+    Signing out revokes this row, so a copied cookie stops working on that device alone;
+    "sign out everywhere" and a password reset revoke every row of the person.
+    """
+
+    __tablename__ = "user_sessions"
+
+    # Random, so a row cannot be named even by someone who could sign a cookie.
+    id: Mapped[str] = mapped_column(sa.String(43), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_agent: Mapped[str] = mapped_column(sa.String(255), default="")
     revoked_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()

@@ -73,6 +73,7 @@ def login():
         except services.LoginFailed as exc:
             error = exc.message
         else:
+            services.start_session(user, request.user_agent.string)
             login_user(user, remember=form.remember.data)
             session["locale"] = user.locale
             if user.must_change_password:
@@ -83,11 +84,27 @@ def login():
     return render_template("accounts/login.html", form=form, error=error), status
 
 
+def _forget_this_device() -> None:
+    """Clear the signed cookie and the remember-me cookie of this browser."""
+    session.clear()
+    logout_user()  # after clear(): it marks the remember-me cookie for removal
+
+
 @bp.route("/logout", methods=["POST"])
 def logout():
-    logout_user()
-    session.clear()
+    if current_user.is_authenticated:
+        services.end_session(current_user.device_session_id)
+    _forget_this_device()
     flash(_("您已安全退出。"), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/me/sessions/revoke", methods=["POST"])
+@login_required
+def sign_out_everywhere():
+    services.sign_out_everywhere(current_user)
+    _forget_this_device()
+    flash(_("已在所有设备上退出登录。"), "info")
     return redirect(url_for("accounts.login"))
 
 
@@ -111,7 +128,12 @@ def profile():
         else:
             flash(_("个人资料已保存。"), "success")
             return redirect(url_for("accounts.profile"))
-    return render_template("accounts/profile.html", form=form, user=current_user)
+    return render_template(
+        "accounts/profile.html",
+        form=form,
+        user=current_user,
+        devices=services.signed_in_devices(current_user),
+    )
 
 
 @bp.route("/me/password", methods=["GET", "POST"])
@@ -121,7 +143,11 @@ def change_password():
     if form.validate_on_submit():
         try:
             services.change_password(
-                current_user, form.current_password.data, form.new_password.data
+                current_user,
+                form.current_password.data,
+                form.new_password.data,
+                keep_session=current_user.device_session_id,
+                revoke_tokens=form.revoke_tokens.data,
             )
         except DomainError as exc:
             for field, messages in exc.errors.items():
@@ -129,9 +155,6 @@ def change_password():
                 if target is not None:
                     target.errors = list(target.errors) + messages
         else:
-            current_user.must_change_password = False
-            db.session.commit()
-            login_user(current_user._get_current_object(), remember=True)  # new session token
             flash(_("密码已修改。其他设备上的登录已失效。"), "success")
             return redirect(url_for("core.home"))
     return render_template("accounts/change_password.html", form=form)
@@ -189,6 +212,23 @@ def people():
     )
 
 
+@bp.route("/people/export.xlsx")
+@login_required
+def export_people():
+    filters = services.UserFilter(
+        q=request.args.get("q") or None,
+        organization_id=int_arg("org"),
+        role=request.args.get("role") if request.args.get("role") in Role.__members__ else None,
+    )
+    return Response(
+        services.export_people(current_user, filters),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={
+            "Content-Disposition": "attachment; filename*=UTF-8''%E4%BA%BA%E5%91%98%E5%90%8D%E5%8D%95.xlsx"
+        },
+    )
+
+
 @bp.route("/people/new", methods=["GET", "POST"])
 @login_required
 def new_person():
@@ -227,7 +267,7 @@ def new_person():
 @login_required
 def person(user_id: int):
     user = services.get_user(current_user, user_id)
-    can_manage = scope.can_manage_user(current_user, user)
+    can_manage = scope.can_manage_account(current_user, user)
     form = RolesForm(roles=[r.value for r in user.roles], prefix="roles")
     honor_form = HonorForm(prefix="honor")
     password_form = ResetPasswordForm(prefix="pw")
@@ -256,10 +296,10 @@ def person(user_id: int):
         try:
             services.reset_password(current_user, user, password_form.new_password.data)
         except DomainError as exc:
-            password_form.new_password.errors = [m for ms in exc.errors.values() for m in ms]
+            password_form.new_password.errors = [m for ms in exc.errors.values() for m in ms] or [
+                exc.message
+            ]
         else:
-            user.must_change_password = True
-            db.session.commit()
             flash(_("密码已重置。请当面告知对方，对方首次登录须修改。"), "success")
             return redirect(url_for("accounts.person", user_id=user.id))
     return render_template(

@@ -4,11 +4,12 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from lms.audit import api, models, views  # noqa: F401
+    from lms.audit import api, models, subscribers, views  # noqa: F401
     from lms.extensions import api as rest_api
 
     app.register_blueprint(views.bp)
     rest_api.register_blueprint(api.blp)
+    subscribers.connect()
 
     from flask_babel import lazy_gettext as _l
 

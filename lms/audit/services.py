@@ -6,6 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import has_request_context, request
+from flask_babel import gettext as _
 
 from lms.accounts import scope
 from lms.accounts.models import Organization, User
@@ -55,3 +56,19 @@ def entries_query(actor: User, *, action: str | None = None, q: str | None = Non
     if q:
         stmt = stmt.where(AuditEntry.summary.contains(q))
     return stmt
+
+
+def record_export(
+    actor: User | None, what: str, organization_id: int | None, rows: int
+) -> AuditEntry:
+    """Record that ``actor`` exported ``rows`` rows of personal data (``what``: "people",
+    "roster", "report:…") from ``organization_id``'s scope (None: everything)."""
+    return record(
+        actor,
+        "export",
+        what,
+        None,
+        organization_id=organization_id,
+        after={"rows": rows},
+        summary=_("导出 %(what)s，共 %(rows)d 行", what=what, rows=rows),
+    )

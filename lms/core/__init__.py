@@ -44,17 +44,3 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
-    @login_manager.user_loader
-    def load_user(session_id: str):
-        from lms.accounts.services import load_session_user
-
-        return load_session_user(session_id)
-
-    @login_manager.request_loader
-    def load_user_from_token(req):
-        header = req.headers.get("Authorization", "")
-        if not header.startswith("Bearer "):
-            return None
-        from lms.accounts.services import user_for_api_token
-
-        return user_for_api_token(header[len("Bearer ") :].strip())

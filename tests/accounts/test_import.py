@@ -2,6 +2,7 @@
 
 import io
 
+import pytest
 import sqlalchemy as sa
 from openpyxl import Workbook, load_workbook
 
@@ -154,3 +155,83 @@ def test_the_same_import_is_a_cli_command(runner, tmp_path):
         args=["accounts", "import-workers", str(bad), "--password", "start-pass-1"]
     )
     assert result.exit_code == 1 and "第 2 行" in result.output
+
+
+def _sheet_reaching(cell: str) -> bytes:
+    workbook = Workbook()
+    workbook.active.append(HEADERS)
+    workbook.active.append(["W1", "张三", "13800000001", "焊接车间", "焊工", "中级工", "学员"])
+    workbook.active[cell] = "x"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_tiny_file_declaring_a_huge_sheet_is_refused_before_it_is_read(client, auth, monkeypatch):
+    from lms.accounts import importer
+
+    data = _sheet_reaching("XFD1048576")
+    assert len(data) < 10_000
+    monkeypatch.setattr(importer, "read_table", lambda *a: pytest.fail("the sheet was read"))
+    auth.login(_setup())
+    before = _people_count()
+    response = client.post(
+        "/people/import",
+        data={"file": (io.BytesIO(data), "名单.xlsx"), "initial_password": "start-pass-1"},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "文件超出导入上限" in response.get_data(as_text=True)
+    assert _people_count() == before
+
+
+@pytest.mark.parametrize("cell", ["A20002", "AY1"])  # row 20,002 (header + 20,001); column 51
+def test_the_row_and_column_limits_are_checked_from_the_declared_size(app, cell):
+    from lms.errors import Invalid
+
+    officer = _setup()
+    with pytest.raises(Invalid) as refused:
+        import_workers(officer, "名单.xlsx", _sheet_reaching(cell), "start-pass-1")
+    assert "文件超出导入上限" in str(refused.value.errors)
+
+
+def test_a_file_larger_than_the_limit_is_refused_before_it_is_opened(app):
+    from flask import current_app
+
+    from lms.errors import Invalid
+
+    officer = _setup()
+    current_app.config["IMPORT_MAX_BYTES"] = 1000
+    with pytest.raises(Invalid) as refused:
+        import_workers(officer, "名单.csv", b"x" * 1001, "start-pass-1")
+    assert "文件超出导入上限" in str(refused.value.errors)
+
+
+def _rewrite_dimension(data: bytes, new: str) -> bytes:
+    """The same workbook with the first sheet's declared size replaced (or removed)."""
+    import re
+    import zipfile
+
+    source, target = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = re.sub(rb"<dimension ref=\"[^\"]+\"\s*/>", new.encode(), content)
+            out.writestr(item, content)
+    return target.getvalue()
+
+
+def test_a_sheet_that_declares_no_size_is_refused_with_a_way_out(app):
+    from lms.errors import Invalid
+
+    data = _rewrite_dimension(_sheet_reaching("XFD1048576"), "")
+    with pytest.raises(Invalid) as refused:
+        import_workers(_setup(), "名单.xlsx", data, "start-pass-1")
+    assert "无法确定表格的大小" in str(refused.value.errors)
+
+
+def test_a_sheet_understating_its_size_is_read_no_further_than_it_declares(app):
+    data = _rewrite_dimension(_sheet_reaching("XFD1048576"), '<dimension ref="A1:G2"/>')
+    result = import_workers(_setup(), "名单.xlsx", data, "start-pass-1")
+    assert result.created == 1 and result.rows == 1  # the far cell was never reached
