@@ -43,4 +43,3 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = _l("请先登录。")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
-
