@@ -3,14 +3,16 @@
 from datetime import timedelta
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from lms.accounts.models import Role
+from lms.core import nav
+from lms.extensions import api as rest_api
 
 
 def init_app(app: Flask) -> None:
-    from flask_babel import lazy_gettext as _l
-
-    from lms.accounts.models import Role
-    from lms.core import nav
-    from lms.extensions import api as rest_api
+    # The package's parts load with the app, so importing ``lms.training.models`` alone (a
+    # migration, a factory) does not pull in every page and service.
     from lms.training import api, demo, home_cards, models, views  # noqa: F401
 
     app.config.setdefault("TRAINING_QR_WINDOW_SECONDS", 10)
