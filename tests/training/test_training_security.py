@@ -376,6 +376,21 @@ def test_out_of_scope_ids_are_not_found(world, client, auth):
         json={"user_ids": [outsider.id]},
     )
     assert response.status_code == 404
+    response = client.post(
+        f"/api/v1/training/classes/{world.training_class.id}/roster",
+        json={"organization_id": elsewhere.id},
+    )
+    assert response.status_code == 404
+    start = utcnow() + timedelta(days=3)
+    response = client.post(
+        f"/api/v1/training/classes/{world.training_class.id}/sessions",
+        json={
+            "starts_at": start.isoformat(),
+            "ends_at": (start + timedelta(hours=1)).isoformat(),
+            "instructor_id": 999999,
+        },
+    )
+    assert response.status_code == 404
     response = client.get(
         "/api/v1/training/reports/summary",
         query_string={"organization_id": elsewhere.id, "start": "2026-01-01", "end": "2026-02-01"},

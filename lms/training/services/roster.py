@@ -16,7 +16,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from lms.accounts import scope
-from lms.accounts.models import Role, User
+from lms.accounts.models import Organization, Role, User
 from lms.accounts.services import UserFilter, users_query
 from lms.audit import services as audit
 from lms.core.tabular import RowErrors, read_table
@@ -189,6 +189,10 @@ def find_person(actor: User, login: str) -> User:
 def add_by_filter(actor: User, training_class: TrainingClass, filters: UserFilter) -> RosterResult:
     """Everyone in the actor's scope who matches (organization subtree, trade, skill level)."""
     require_manage(actor, training_class)
+    if filters.organization_id is not None:
+        organization = db.session.get(Organization, filters.organization_id)
+        if organization is None or not scope.org_in_scope(actor, organization):
+            raise NotFound()
     filters.role = filters.role or Role.worker.value
     users = list(db.session.scalars(users_query(actor, filters).limit(2001)).unique())
     if len(users) > 2000:

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from lms.accounts.models import Role, User
 from lms.audit import services as audit
 from lms.db import utcnow
-from lms.errors import Conflict, Invalid
+from lms.errors import Conflict, Invalid, NotFound
 from lms.extensions import db
 from lms.signals import emit, session_cancelled, session_rescheduled, session_scheduled
 from lms.timeutil import local_zone, to_local
@@ -177,7 +177,9 @@ def _check_instructor(instructor_id: int | None) -> None:
     if instructor_id is None:
         return
     user = db.session.get(User, instructor_id)
-    if user is None or not user.has_role(Role.mentor, Role.officer, Role.admin):
+    if user is None:
+        raise NotFound(_("讲师不存在。"))
+    if not user.has_role(Role.mentor, Role.officer, Role.admin):
         raise Invalid(errors={"instructor_id": [_("讲师须为导师。")]})
 
 
