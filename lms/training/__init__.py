@@ -3,14 +3,16 @@
 from datetime import timedelta
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from lms.accounts.models import Role
+from lms.core import nav
+from lms.extensions import api as rest_api
 
 
 def init_app(app: Flask) -> None:
-    from flask_babel import lazy_gettext as _l
-
-    from lms.accounts.models import Role
-    from lms.core import nav
-    from lms.extensions import api as rest_api
+    # The package's parts load with the app, so importing ``lms.training.models`` alone (a
+    # migration, a factory) does not pull in every page and service.
     from lms.training import api, demo, home_cards, models, views  # noqa: F401
 
     app.config.setdefault("TRAINING_QR_WINDOW_SECONDS", 10)
@@ -18,6 +20,11 @@ def init_app(app: Flask) -> None:
     # Typing six digits takes longer than pointing a camera: the code lives a little longer.
     app.config.setdefault("TRAINING_CODE_GRACE_WINDOWS", 3)
     app.config.setdefault("TRAINING_CLOSE_EVERY_SECONDS", 300)
+    # A scanned QR code opens a page; its "确认签到" button stays valid this long.
+    app.config.setdefault("TRAINING_CHECKIN_CONFIRM_SECONDS", 120)
+    # Wrong six-digit codes allowed before that path is closed for a while.
+    app.config.setdefault("TRAINING_CODE_ATTEMPTS_PER_PERSON", "5 per 10 minutes")
+    app.config.setdefault("TRAINING_CODE_ATTEMPTS_PER_SESSION", "100 per 10 minutes")
 
     app.register_blueprint(views.bp)
     rest_api.register_blueprint(api.blp)

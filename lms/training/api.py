@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from flask import request
 from flask.views import MethodView
 from flask_login import current_user
 
 from lms.accounts.models import Organization, User
-from lms.accounts.services import UserFilter
+from lms.accounts.services import UserFilter, get_user
 from lms.core.apiutil import PageArgsSchema, api_blueprint, page_of, paginated
 from lms.errors import NotFound
 from lms.extensions import db
@@ -46,8 +47,8 @@ class ClassItem(MethodView):
     @blp.response(200, schemas.ClassSchema)
     def patch(self, data, class_id: int):
         """Change a class (capacity changes promote the waitlist)."""
-        klass = services.get_class(current_user, class_id)
-        return services.update_class(current_user, klass, **data)
+        training_class = services.get_class(current_user, class_id)
+        return services.update_class(current_user, training_class, **data)
 
 
 @blp.route("/training/classes/<int:class_id>/sessions")
@@ -61,11 +62,11 @@ class ClassSessions(MethodView):
     @blp.response(201, schemas.SessionSchema(many=True))
     def post(self, data, class_id: int):
         """Schedule one session or a weekly recurrence; clashes are refused with a 409."""
-        klass = services.get_class(current_user, class_id)
+        training_class = services.get_class(current_user, class_id)
         recurrence = data.pop("recurrence")
         return services.schedule_sessions(
             current_user,
-            klass,
+            training_class,
             recurrence=services.Recurrence(**recurrence) if recurrence else None,
             **data,
         )
@@ -103,23 +104,23 @@ class Roster(MethodView):
     @blp.response(200, schemas.RosterEntrySchema(many=True))
     def get(self, class_id: int):
         """Seated, waitlisted (in order) and withdrawn people."""
-        klass = services.get_class(current_user, class_id)
-        services.require_teach(current_user, klass)
-        return services.roster(klass)
+        training_class = services.get_class(current_user, class_id)
+        services.require_teach(current_user, training_class)
+        return services.roster(training_class)
 
     @blp.arguments(schemas.RosterAddSchema)
     @blp.response(200, schemas.RosterResultSchema)
     def post(self, data, class_id: int):
         """Add people by id, or everyone in an organization (optionally of one trade)."""
-        klass = services.get_class(current_user, class_id)
+        training_class = services.get_class(current_user, class_id)
         if data["user_ids"]:
             users = list(db.session.scalars(db.select(User).where(User.id.in_(data["user_ids"]))))
             if len(users) != len(set(data["user_ids"])):
                 raise NotFound()
-            return services.add_people(current_user, klass, users)
+            return services.add_people(current_user, training_class, users)
         return services.add_by_filter(
             current_user,
-            klass,
+            training_class,
             UserFilter(organization_id=data["organization_id"], trade=data["trade"]),
         )
 
@@ -129,11 +130,11 @@ class RosterItem(MethodView):
     @blp.response(200, schemas.RosterEntrySchema)
     def delete(self, class_id: int, user_id: int):
         """Withdraw a person (oneself before the deadline); the waitlist moves up."""
-        klass = services.get_class(current_user, class_id)
+        training_class = services.get_class(current_user, class_id)
         user = db.session.get(User, user_id)
         if user is None:
             raise NotFound()
-        return services.withdraw(current_user, klass, user)
+        return services.withdraw(current_user, training_class, user)
 
 
 @blp.route("/training/classes/<int:class_id>/registration")
@@ -149,11 +150,19 @@ class Checkin(MethodView):
     @blp.arguments(schemas.CheckinSchema)
     @blp.response(201, schemas.AttendanceSchema)
     def post(self, data, session_id: int):
-        """Check oneself in with the screen's QR token or its six-digit code."""
+        """Check oneself in with the screen's QR token or its six-digit code.
+
+        Wrong codes are limited per person and per session (429 past the limit); a class may
+        accept check-in only from its own networks; cross-site requests are refused (403).
+        """
         session = services.session_for_checkin(session_id)
+        client = {
+            "address": request.remote_addr,
+            "fetch_site": request.headers.get("Sec-Fetch-Site"),
+        }
         if data["token"]:
-            return services.check_in(current_user, session, token=data["token"])
-        return services.check_in(current_user, session, code=data["code"])
+            return services.check_in(current_user, session, token=data["token"], **client)
+        return services.check_in(current_user, session, code=data["code"], **client)
 
 
 @blp.route("/training/sessions/<int:session_id>/attendance")
@@ -222,6 +231,4 @@ class History(MethodView):
     @blp.response(200, schemas.HistoryRowSchema(many=True))
     def get(self, user_id: int):
         """A person's attendance, newest first (oneself, or people in the officer's scope)."""
-        from lms.accounts.services import get_user
-
         return services.worker_history(current_user, get_user(current_user, user_id))

@@ -4,8 +4,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
+    BooleanField,
     DateField,
     DateTimeLocalField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -16,6 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from lms.core.urls import HttpUrlField
 from lms.training.labels import MODE_LABELS, WEEKDAY_LABELS
 
 DT_FORMAT = "%Y-%m-%dT%H:%M"
@@ -37,7 +40,9 @@ class ClassForm(FlaskForm):
         _l("名额（不限请留空）"), validators=[Optional(), NumberRange(min=1, max=10000)]
     )
     location = StringField(_l("上课地点"), validators=[Optional(), Length(max=200)])
-    online_url = StringField(_l("线上课堂链接"), validators=[Optional(), Length(max=500)])
+    online_url = StringField(
+        _l("线上课堂链接"), validators=[Optional(), Length(max=500), HttpUrlField()]
+    )
     registration_mode = RadioField(
         _l("报名方式"),
         choices=[(k.value, v) for k, v in MODE_LABELS.items()],
@@ -46,11 +51,20 @@ class ClassForm(FlaskForm):
     registration_deadline = DateTimeLocalField(
         _l("报名/退出截止时间"), format=DT_FORMAT, validators=[Optional()]
     )
+    city_wide = BooleanField(_l("全市开放（全市职工都能看到并报名；只有市总工会可以设置）"))
     late_threshold_minutes = IntegerField(
         _l("开课后几分钟算迟到"), default=10, validators=[NumberRange(min=0, max=240)]
     )
     checkin_window_minutes = IntegerField(
         _l("签到时段（开课前后各几分钟）"), default=30, validators=[NumberRange(min=1, max=240)]
+    )
+    checkin_networks = TextAreaField(
+        _l("只允许从这些网络签到（每行一个网段，如 10.8.0.0/16；不限请留空）"),
+        validators=[Optional(), Length(max=2000)],
+    )
+    qr_window_seconds = IntegerField(
+        _l("二维码有效秒数（比全站默认更短时填写，不限请留空）"),
+        validators=[Optional(), NumberRange(min=3, max=60)],
     )
     completion_percent = IntegerField(
         _l("结业出勤率（%）"), default=80, validators=[NumberRange(min=0, max=100)]
@@ -133,6 +147,12 @@ class CodeForm(FlaskForm):
             Regexp(r"^\s*\d{6}\s*$", message=_l("签到码是 6 位数字。")),
         ],
     )
+
+
+class ConfirmCheckinForm(FlaskForm):
+    """The one tap after scanning: CSRF and the ticket the scanned page was given."""
+
+    ticket = HiddenField()
 
 
 class ExcuseForm(FlaskForm):

@@ -73,10 +73,6 @@ class TrainingClass(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(120))
     description: Mapped[str] = mapped_column(sa.Text, default="")
-    # The course this class belongs to, if any.
-    course_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("courses.id", ondelete="SET NULL"), index=True
-    )
     organization_id: Mapped[int] = mapped_column(
         sa.ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
     )
@@ -91,9 +87,16 @@ class TrainingClass(TimestampMixin, Base):
     )
     # Until when workers may register themselves (open mode) and withdraw (both modes).
     registration_deadline: Mapped[datetime | None]
+    # Open classes are seen and joined by the organization's subtree; the federation may
+    # open one to the whole city.
+    city_wide: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     late_threshold_minutes: Mapped[int] = mapped_column(default=10)
     # Check-in is open from this many minutes before the start until as many after it.
     checkin_window_minutes: Mapped[int] = mapped_column(default=30)
+    # Networks (CIDR, one per line) check-in is accepted from; empty: anywhere.
+    checkin_networks: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # How long a QR code is accepted, if shorter than the site's; None: the site's.
+    qr_window_seconds: Mapped[int | None]
     completion_rate: Mapped[float] = mapped_column(default=0.8)
     low_attendance_rate: Mapped[float] = mapped_column(default=0.8)
     low_attendance_min_sessions: Mapped[int] = mapped_column(default=3)

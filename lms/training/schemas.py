@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from lms.core.urls import HttpUrl
 from lms.training.models import (
     AttendanceStatus,
     CheckinMethod,
@@ -23,24 +26,41 @@ class ClassSchema(Schema):
     id = fields.Int(dump_only=True)
     title = fields.Str(required=True, validate=validate.Length(min=1, max=120))
     description = fields.Str(load_default="", validate=validate.Length(max=5000))
-    course_id = fields.Int(allow_none=True, load_default=None)
     organization_id = fields.Int(required=True)
     officer_id = fields.Int(dump_only=True, allow_none=True)
     instructors = fields.List(fields.Nested(PersonRefSchema), dump_only=True)
     instructor_ids = fields.List(fields.Int(), load_only=True, load_default=list)
     capacity = fields.Int(allow_none=True, load_default=None, validate=validate.Range(min=1))
     location = fields.Str(load_default="", validate=validate.Length(max=200))
-    online_url = fields.Str(load_default="", validate=validate.Length(max=500))
+    online_url = HttpUrl(load_default="")
     registration_mode = fields.Enum(
         RegistrationMode, by_value=True, load_default=RegistrationMode.assigned
     )
     registration_deadline = fields.AwareDateTime(allow_none=True, load_default=None)
+    city_wide = fields.Bool(load_default=False)
     late_threshold_minutes = fields.Int(load_default=10, validate=validate.Range(min=0, max=240))
     checkin_window_minutes = fields.Int(load_default=30, validate=validate.Range(min=1, max=240))
+    checkin_networks = fields.Method(
+        "_dump_networks",
+        deserialize="_load_networks",
+        load_default=list,
+        metadata={"description": "CIDR ranges check-in is accepted from; empty: anywhere"},
+    )
+    qr_window_seconds = fields.Int(
+        allow_none=True, load_default=None, validate=validate.Range(min=3, max=60)
+    )
     completion_rate = fields.Float(load_default=0.8, validate=validate.Range(min=0, max=1))
     low_attendance_rate = fields.Float(load_default=0.8, validate=validate.Range(min=0, max=1))
     low_attendance_min_sessions = fields.Int(load_default=3, validate=validate.Range(min=1))
     completed_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+
+    def _dump_networks(self, training_class) -> list[str]:
+        return training_class.checkin_networks.split()
+
+    def _load_networks(self, value) -> list[str]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValidationError(_('请填写网段列表，例如 ["10.8.0.0/16"]。'))
+        return value
 
 
 class ClassUpdateSchema(ClassSchema):
@@ -106,7 +126,9 @@ class RosterAddSchema(Schema):
     @validates_schema
     def _one_way(self, data, **kwargs):
         if not data["user_ids"] and not data["organization_id"]:
-            raise ValidationError("user_ids or organization_id is required", "user_ids")
+            raise ValidationError(
+                _("请选择学员（user_ids）或单位（organization_id）。"), "user_ids"
+            )
 
 
 class RosterResultSchema(Schema):
@@ -117,12 +139,16 @@ class RosterResultSchema(Schema):
 
 class CheckinSchema(Schema):
     token = fields.Str(allow_none=True, load_default=None, validate=validate.Length(max=500))
-    code = fields.Str(allow_none=True, load_default=None, validate=validate.Length(max=12))
+    code = fields.Str(
+        allow_none=True,
+        load_default=None,
+        validate=validate.Regexp(r"^\s*\d{6}\s*$", error=_l("签到码是 6 位数字。")),
+    )
 
     @validates_schema
     def _one(self, data, **kwargs):
         if not data["token"] and not data["code"]:
-            raise ValidationError("token or code is required", "code")
+            raise ValidationError(_("请提供二维码（token）或签到码（code）。"), "code")
 
 
 class AttendanceSchema(Schema):

@@ -25,13 +25,13 @@ class World:
     workshop: object
     officer: object
     mentor: object
-    klass: object
+    training_class: object
     workers: list = field(default_factory=list)
 
     def session(self, start_in=timedelta(hours=1), hours=2, **kwargs):
         start = utcnow().replace(microsecond=0) + start_in
         return ClassSessionFactory(
-            training_class=self.klass,
+            training_class=self.training_class,
             starts_at=start,
             ends_at=start + timedelta(hours=hours),
             **kwargs,
@@ -39,7 +39,7 @@ class World:
 
     def seat(self, *users):
         for user in users:
-            RosterEntryFactory(training_class=self.klass, user=user)
+            RosterEntryFactory(training_class=self.training_class, user=user)
 
 
 @pytest.fixture
@@ -49,6 +49,6 @@ def world(app):
     officer = UserFactory(organization=enterprise, roles=[Role.officer], name="林晓燕")
     mentor = UserFactory(organization=workshop, roles=[Role.mentor, Role.worker], name="高铁军")
     workers = [UserFactory(organization=workshop, name=f"学员{i}") for i in range(4)]
-    klass = TrainingClassFactory(organization=enterprise, officer_id=officer.id)
-    klass.instructors = [mentor]
-    return World(enterprise, workshop, officer, mentor, klass, workers)
+    training_class = TrainingClassFactory(organization=enterprise, officer_id=officer.id)
+    training_class.instructors = [mentor]
+    return World(enterprise, workshop, officer, mentor, training_class, workers)

@@ -168,7 +168,7 @@ def test_officer_sees_warnings_on_their_page_and_home(world, client, auth):
     world.session(start_in=timedelta(days=5))
     _held(world, {world.workers[0]: [None] * 3}, 3)
     auth.login(world.workers[0])
-    page = client.get(f"/training/classes/{world.klass.id}").get_data(as_text=True)
+    page = client.get(f"/training/classes/{world.training_class.id}").get_data(as_text=True)
     assert "我的出勤率：" in page and "低于本班要求的 80%" in page
     auth.logout()
     auth.login(world.officer)
@@ -193,7 +193,7 @@ def test_class_completed_when_the_last_session_ends_for_those_above_the_bar(worl
     assert completions == {good.id: pytest.approx(0.8), excused.id: 1.0}
     sent = sorted(k["user_id"] for name, k in signals if name == "class-completed")
     assert sent == sorted([good.id, excused.id])
-    assert world.klass.completed_at is not None
+    assert world.training_class.completed_at is not None
 
 
 def test_worker_page_shows_absent_after_closing(world, client, auth):

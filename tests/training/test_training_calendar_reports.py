@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from lms.accounts.models import Role
 from lms.db import utcnow
-from lms.errors import Forbidden
+from lms.errors import Forbidden, NotFound
 from lms.extensions import db
 from lms.timeutil import to_local
 from lms.training import services
@@ -42,7 +42,7 @@ def test_personal_feed_shows_changes_and_cancellations(world, client, auth):
     services.cancel_session(world.officer, cancelled, "停电")
     auth.login(world.workers[0])
     page = client.get("/training/schedule").get_data(as_text=True)
-    assert world.klass.title in page and "已取消" in page
+    assert world.training_class.title in page and "已取消" in page
     token = services.calendar_token(world.workers[0])
     auth.logout()
     response = client.get(f"/training/feeds/{token}.ics")  # no sign-in: the secret is the key
@@ -67,7 +67,9 @@ def test_resetting_the_feed_address_retires_the_old_one(world, client):
 def test_class_feed_lists_every_session(world, client):
     world.session(start_in=timedelta(days=1))
     world.session(start_in=timedelta(days=8))
-    events = _events(client.get(f"/training/feeds/class/{world.klass.feed_token}.ics").data)
+    events = _events(
+        client.get(f"/training/feeds/class/{world.training_class.feed_token}.ics").data
+    )
     assert len(events) == 2
 
 
@@ -89,16 +91,16 @@ def test_class_matrix_has_rates_and_bounded_queries(world, client, auth, query_c
     people, held = _matrix_world(world)
     db.session.expire_all()
     with query_counter() as small:
-        services.class_matrix(world.officer, world.klass)
+        services.class_matrix(world.officer, world.training_class)
     _matrix_world(world, workers=20, sessions=10)
     db.session.expire_all()
     with query_counter() as big:
-        data = services.class_matrix(world.officer, world.klass)
+        data = services.class_matrix(world.officer, world.training_class)
     # Reloading the signed-in officer and the class costs a few; the matrix itself is 3.
     assert len(big) == len(small) <= 8
     assert len(data.rows) == 26 and len(data.sessions) == 15
     auth.login(world.officer)
-    page = client.get(f"/training/classes/{world.klass.id}/matrix").get_data(as_text=True)
+    page = client.get(f"/training/classes/{world.training_class.id}/matrix").get_data(as_text=True)
     assert "training.css" in page and 'class="printable"' in page
     css = client.get("/static/css/training.css").get_data(as_text=True)
     assert "@page { size: A4 landscape" in css
@@ -108,12 +110,12 @@ def test_class_matrix_has_rates_and_bounded_queries(world, client, auth, query_c
 def test_matrix_exports_xlsx_and_csv(world, client, auth):
     people, held = _matrix_world(world, workers=2, sessions=3)
     auth.login(world.officer)
-    response = client.get(f"/training/classes/{world.klass.id}/matrix?format=xlsx")
+    response = client.get(f"/training/classes/{world.training_class.id}/matrix?format=xlsx")
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("工号", "姓名", "单位") and rows[0][-1] == "出勤率"
     assert len(rows) == 3 and len(rows[0]) == 3 + 3 + 1
-    response = client.get(f"/training/classes/{world.klass.id}/matrix?format=csv")
+    response = client.get(f"/training/classes/{world.training_class.id}/matrix?format=csv")
     text = response.data.decode("utf-8-sig")
     table = list(csv.reader(io.StringIO(text)))
     assert table[1][3] in ("出勤", "缺勤")
@@ -160,7 +162,7 @@ def test_organization_summary_counts_person_times_and_hours(world, client, auth,
 
 
 def test_summary_refuses_another_enterprise_and_bad_dates(world):
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):
         services.organization_summary(
             world.officer, EnterpriseFactory(), date(2026, 1, 1), date(2026, 2, 1)
         )
@@ -245,7 +247,9 @@ def test_api_classes_sessions_roster_and_reports(world, client, auth):
     auth.logout()
     auth.login(stranger)
     assert client.get(f"/api/v1/training/classes/{class_id}/roster").status_code == 404
-    response = client.patch(f"/api/v1/training/classes/{world.klass.id}", json={"capacity": 3})
+    response = client.patch(
+        f"/api/v1/training/classes/{world.training_class.id}", json={"capacity": 3}
+    )
     assert response.status_code in (403, 404)
 
 
@@ -269,7 +273,7 @@ def test_api_bad_input_gets_clear_errors_never_a_crash(world, client, auth):
     session = world.session(start_in=timedelta(minutes=5))
     auth.login(world.officer)
     start = utcnow().replace(microsecond=0) + timedelta(days=2)
-    sessions_url = f"/api/v1/training/classes/{world.klass.id}/sessions"
+    sessions_url = f"/api/v1/training/classes/{world.training_class.id}/sessions"
     times = {"starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=1)).isoformat()}
     cases = [
         (sessions_url, {**times, "recurrence": {"count": 0}}, 422),
@@ -279,8 +283,8 @@ def test_api_bad_input_gets_clear_errors_never_a_crash(world, client, auth):
         (sessions_url, {**times, "recurrence": {}}, 422),
         (sessions_url, {"starts_at": "2030-01-01T09:00:00", "ends_at": "x"}, 422),
         (sessions_url, {**times, "instructor_id": world.workers[0].id}, 422),
-        (f"/api/v1/training/classes/{world.klass.id}/roster", {}, 422),
-        (f"/api/v1/training/classes/{world.klass.id}/roster", {"user_ids": [999999]}, 404),
+        (f"/api/v1/training/classes/{world.training_class.id}/roster", {}, 422),
+        (f"/api/v1/training/classes/{world.training_class.id}/roster", {"user_ids": [999999]}, 404),
         (f"/api/v1/training/sessions/{session.id}/checkin", {"token": "x" * 400}, 422),
         (f"/api/v1/training/sessions/{session.id}/checkin", {"code": "12"}, 422),
         ("/api/v1/training/sessions/999999/checkin", {"code": "123456"}, 404),
@@ -311,7 +315,7 @@ def test_api_bad_input_gets_clear_errors_never_a_crash(world, client, auth):
         json={"marks": [{"user_id": world.workers[0].id, "status": "asleep"}]},
     )
     assert response.status_code == 422
-    assert world.klass.sessions == [session]
+    assert world.training_class.sessions == [session]
 
 
 def test_instructor_home_card_opens_the_screen(world, client, auth):

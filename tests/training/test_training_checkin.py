@@ -85,8 +85,8 @@ def test_outside_the_window_is_refused_with_the_time(world):
 
 
 def test_someone_not_on_the_roster_or_waitlisted_cannot_check_in(world):
-    world.klass.capacity = 1
-    services.add_people(world.officer, world.klass, world.workers[:2])
+    world.training_class.capacity = 1
+    services.add_people(world.officer, world.training_class, world.workers[:2])
     session = world.session(start_in=timedelta(minutes=5))
     for worker in (world.workers[1], world.workers[2]):
         with pytest.raises(Forbidden, match="不在「.*」的学员名单中"):
@@ -100,14 +100,22 @@ def test_cancelled_session_refuses_check_in(world):
         services.check_in(world.workers[0], session, token=services.checkin_token(session.id))
 
 
+def _confirm(client, url):
+    """Open the scanned URL and tap "确认签到", as a phone would."""
+    page = client.get(url).get_data(as_text=True)
+    ticket = re.search(r'name="ticket"[^>]*value="([^"]+)"', page)
+    assert ticket, page
+    return client.post(url, data={"ticket": ticket.group(1)}, follow_redirects=True)
+
+
 def test_scan_url_checks_in_a_signed_in_worker_and_refuses_a_second_time(world, client, auth):
     world.seat(world.workers[0])
     session = world.session(start_in=timedelta(minutes=5))
     auth.login(world.workers[0])
     url = f"/training/c/{services.checkin_token(session.id)}"
-    page = client.get(url, follow_redirects=True).get_data(as_text=True)
+    page = _confirm(client, url).get_data(as_text=True)
     assert "签到成功" in page
-    page = client.get(url, follow_redirects=True).get_data(as_text=True)
+    page = client.get(url).get_data(as_text=True)
     assert "无需重复签到" in page
     response = client.get("/training/c/forged-token")
     assert response.status_code == 422 and "二维码无效" in response.get_data(as_text=True)

@@ -28,15 +28,15 @@ def test_officer_creates_a_class_then_edits_it(world, client, auth):
         },
     )
     assert response.status_code == 302 and "/sessions/new" in response.headers["Location"]
-    klass = db.session.scalar(
+    training_class = db.session.scalar(
         sa.select(TrainingClass).where(TrainingClass.title == "钳工技能提升班")
     )
-    assert klass.organization_id == world.workshop.id and klass.capacity == 20
-    assert [i.id for i in klass.instructors] == [world.mentor.id]
-    page = client.get(f"/training/classes/{klass.id}/edit").get_data(as_text=True)
+    assert training_class.organization_id == world.workshop.id and training_class.capacity == 20
+    assert [i.id for i in training_class.instructors] == [world.mentor.id]
+    page = client.get(f"/training/classes/{training_class.id}/edit").get_data(as_text=True)
     assert "钳工技能提升班" in page
     response = client.post(
-        f"/training/classes/{klass.id}/edit",
+        f"/training/classes/{training_class.id}/edit",
         data={
             "title": "钳工技能提升班（二期）",
             "instructor_ids": [world.mentor.id],
@@ -53,7 +53,7 @@ def test_officer_creates_a_class_then_edits_it(world, client, auth):
 
 def test_officer_adds_people_one_by_one_and_by_workshop(world, client, auth):
     auth.login(world.officer)
-    url = f"/training/classes/{world.klass.id}/roster"
+    url = f"/training/classes/{world.training_class.id}/roster"
     page = client.post(
         url + "/add", data={"p-login": world.workers[0].employee_no}, follow_redirects=True
     ).get_data(as_text=True)
@@ -112,8 +112,8 @@ def test_officer_report_pages_open_with_sensible_defaults(world, client, auth):
         ("/training/reports/summary", "培训统计"),
         ("/training/warnings", "没有考勤预警"),
         ("/training/excuses", "没有待审批的请假申请"),
-        ("/training/", world.klass.title),
-        (f"/training/classes/{world.klass.id}/matrix", "暂无考勤数据"),
+        ("/training/", world.training_class.title),
+        (f"/training/classes/{world.training_class.id}/matrix", "暂无考勤数据"),
         ("/training/roster-template.xlsx", None),
     ):
         response = client.get(path)
@@ -126,7 +126,7 @@ def test_worker_pages_and_empty_states(world, client, auth):
     auth.login(world.workers[0])
     page = client.get("/training/schedule").get_data(as_text=True)
     assert "近期没有课" in page and "/training/feeds/" in page
-    assert client.get(f"/training/classes/{world.klass.id}").status_code == 404
+    assert client.get(f"/training/classes/{world.training_class.id}").status_code == 404
     assert client.get("/training/warnings").status_code == 403
     assert client.get("/training/reports/summary").status_code == 403
     assert client.get("/training/classes/new").status_code == 403

@@ -45,7 +45,7 @@ def test_weekly_series_on_saturdays_for_eight_times(world, sent):
     saturday = _next_saturday()
     made = services.schedule_sessions(
         world.officer,
-        world.klass,
+        world.training_class,
         starts_at=local_datetime(saturday, 9),
         ends_at=local_datetime(saturday, 11, 30),
         room="实训室 201",
@@ -68,7 +68,7 @@ def test_every_two_weeks_on_two_days_until_a_date(world):
     saturday = _next_saturday()
     made = services.schedule_sessions(
         world.officer,
-        world.klass,
+        world.training_class,
         starts_at=local_datetime(saturday - timedelta(days=5), 19),  # a Monday
         ends_at=local_datetime(saturday - timedelta(days=5), 21),
         recurrence=services.Recurrence(
@@ -101,20 +101,20 @@ def test_unbounded_or_huge_recurrences_are_refused_with_a_clear_message(
     with pytest.raises(Invalid) as error:
         services.schedule_sessions(
             world.officer,
-            world.klass,
+            world.training_class,
             starts_at=local_datetime(saturday, 9),
             ends_at=local_datetime(saturday, 11),
             recurrence=recurrence,
         )
     assert message in " ".join(error.value.errors[field])
-    assert world.klass.sessions == []
+    assert world.training_class.sessions == []
 
 
 def test_end_before_start_is_refused(world):
     start = local_datetime(_next_saturday(), 9)
     with pytest.raises(Invalid) as error:
         services.schedule_sessions(
-            world.officer, world.klass, starts_at=start, ends_at=start - timedelta(hours=1)
+            world.officer, world.training_class, starts_at=start, ends_at=start - timedelta(hours=1)
         )
     assert "结束时间必须晚于开始时间" in error.value.errors["ends_at"][0]
 
@@ -134,7 +134,7 @@ def test_conflicts_name_the_clashing_session(world):
     with pytest.raises(Conflict) as error:
         services.schedule_sessions(
             world.officer,
-            world.klass,
+            world.training_class,
             starts_at=local_datetime(saturday, 10),
             ends_at=local_datetime(saturday, 12),
             room="实训室 305",
@@ -146,18 +146,18 @@ def test_conflicts_name_the_clashing_session(world):
     with pytest.raises(Conflict) as error:
         services.schedule_sessions(
             world.officer,
-            world.klass,
+            world.training_class,
             starts_at=local_datetime(saturday - timedelta(days=14), 10),
             ends_at=local_datetime(saturday - timedelta(days=14), 12),
             room="实训室 201",
             recurrence=services.Recurrence(weekdays=[5], count=4),
         )
     assert "教室“实训室 201”" in error.value.message
-    assert world.klass.sessions == []
+    assert world.training_class.sessions == []
     # Back to back is fine.
     services.schedule_sessions(
         world.officer,
-        world.klass,
+        world.training_class,
         starts_at=local_datetime(saturday, 11),
         ends_at=local_datetime(saturday, 12),
         room="实训室 201",
@@ -168,12 +168,12 @@ def test_conflicts_name_the_clashing_session(world):
 def test_the_same_class_cannot_have_two_overlapping_sessions(world):
     start = local_datetime(_next_saturday(), 9)
     services.schedule_sessions(
-        world.officer, world.klass, starts_at=start, ends_at=start + timedelta(hours=2)
+        world.officer, world.training_class, starts_at=start, ends_at=start + timedelta(hours=2)
     )
     with pytest.raises(Conflict, match="本班"):
         services.schedule_sessions(
             world.officer,
-            world.klass,
+            world.training_class,
             starts_at=start + timedelta(hours=1),
             ends_at=start + timedelta(hours=3),
         )
@@ -183,7 +183,7 @@ def test_moving_the_rest_of_a_series_shifts_only_later_sessions(world, sent):
     saturday = _next_saturday()
     made = services.schedule_sessions(
         world.officer,
-        world.klass,
+        world.training_class,
         starts_at=local_datetime(saturday, 9),
         ends_at=local_datetime(saturday, 11),
         recurrence=services.Recurrence(weekdays=[5], count=4),
@@ -210,7 +210,7 @@ def test_editing_one_session_leaves_the_series_alone(world):
     saturday = _next_saturday()
     made = services.schedule_sessions(
         world.officer,
-        world.klass,
+        world.training_class,
         starts_at=local_datetime(saturday, 9),
         ends_at=local_datetime(saturday, 11),
         recurrence=services.Recurrence(weekdays=[5], count=3),
@@ -241,20 +241,20 @@ def test_an_officer_of_another_enterprise_cannot_touch_the_class(world):
     start = local_datetime(_next_saturday(), 9)
     with pytest.raises(Forbidden):
         services.schedule_sessions(
-            stranger, world.klass, starts_at=start, ends_at=start + timedelta(hours=1)
+            stranger, world.training_class, starts_at=start, ends_at=start + timedelta(hours=1)
         )
     session = world.session()
     with pytest.raises(Forbidden):
         services.cancel_session(stranger, session)
     with pytest.raises(Forbidden):
-        services.add_people(stranger, world.klass, [world.workers[0]])
+        services.add_people(stranger, world.training_class, [world.workers[0]])
 
 
 def test_officer_schedules_a_weekly_class_in_the_browser_form(world, client, auth):
     auth.login(world.officer)
     saturday = _next_saturday()
     response = client.post(
-        f"/training/classes/{world.klass.id}/sessions/new",
+        f"/training/classes/{world.training_class.id}/sessions/new",
         data={
             "starts_at": f"{saturday:%Y-%m-%d}T09:00",
             "ends_at": f"{saturday:%Y-%m-%d}T11:00",
@@ -267,10 +267,10 @@ def test_officer_schedules_a_weekly_class_in_the_browser_form(world, client, aut
         },
     )
     assert response.status_code == 302
-    page = client.get(f"/training/classes/{world.klass.id}").get_data(as_text=True)
+    page = client.get(f"/training/classes/{world.training_class.id}").get_data(as_text=True)
     assert page.count("实训室 201") >= 8
     response = client.post(
-        f"/training/classes/{world.klass.id}/sessions/new",
+        f"/training/classes/{world.training_class.id}/sessions/new",
         data={
             "starts_at": f"{saturday:%Y-%m-%d}T10:00",
             "ends_at": f"{saturday:%Y-%m-%d}T12:00",

@@ -56,12 +56,12 @@ def _run_together(app, count, work):
 
 def test_200_simultaneous_check_ins_by_one_worker_make_one_row(pg_app):
     worker = UserFactory()
-    klass = TrainingClassFactory(organization=worker.organization)
+    training_class = TrainingClassFactory(organization=worker.organization)
     start = utcnow().replace(microsecond=0) + timedelta(minutes=5)
     session = ClassSessionFactory(
-        training_class=klass, starts_at=start, ends_at=start + timedelta(hours=2)
+        training_class=training_class, starts_at=start, ends_at=start + timedelta(hours=2)
     )
-    RosterEntryFactory(training_class=klass, user=worker)
+    RosterEntryFactory(training_class=training_class, user=worker)
     db.session.commit()
     session_id, worker_id = session.id, worker.id
     token = services.checkin_token(session_id)
@@ -86,7 +86,7 @@ def test_200_simultaneous_check_ins_by_one_worker_make_one_row(pg_app):
 
 def test_50_people_registering_for_5_seats_at_once(pg_app):
     org = EnterpriseFactory()
-    klass = TrainingClassFactory(
+    training_class = TrainingClassFactory(
         organization=org,
         capacity=5,
         registration_mode=RegistrationMode.open,
@@ -94,7 +94,7 @@ def test_50_people_registering_for_5_seats_at_once(pg_app):
     )
     people = [UserFactory(organization=org, roles=[Role.worker]) for _ in range(50)]
     db.session.commit()
-    class_id = klass.id
+    class_id = training_class.id
     ids = [p.id for p in people]
 
     def work(i):
@@ -132,12 +132,12 @@ def test_50_people_registering_for_5_seats_at_once(pg_app):
 
 def test_end_of_session_task_is_idempotent_on_postgresql(pg_app):
     worker = UserFactory()
-    klass = TrainingClassFactory(organization=worker.organization)
+    training_class = TrainingClassFactory(organization=worker.organization)
     start = utcnow() - timedelta(hours=3)
     session = ClassSessionFactory(
-        training_class=klass, starts_at=start, ends_at=start + timedelta(hours=2)
+        training_class=training_class, starts_at=start, ends_at=start + timedelta(hours=2)
     )
-    RosterEntryFactory(training_class=klass, user=worker)
+    RosterEntryFactory(training_class=training_class, user=worker)
     db.session.commit()
     session_id = session.id
     outcomes = _run_together(pg_app, 4, lambda i: services.close_session(session_id))
