@@ -2,7 +2,7 @@
 classes, and per-class check-in options (networks, a shorter QR life)
 
 Revision ID: 0007_training_security
-Revises: 0005_notifications
+Revises: 0009_accounts_sessions
 Create Date: 2026-12-02 13:40:00.000000
 
 """
