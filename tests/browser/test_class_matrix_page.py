@@ -5,9 +5,7 @@ from lms.core.demo import DEMO_PASSWORD, load_all
 from tests.plugins.browser import DESKTOP, assert_accessible, browser_login
 
 
-def test_the_matrix_prints_from_its_button_and_its_table_takes_the_keyboard(
-    live_server, new_page
-):
+def test_the_matrix_prints_from_its_button_and_its_table_takes_the_keyboard(live_server, new_page):
     load_all()
     desk = new_page(**DESKTOP)
     browser_login(desk, live_server, "T0001", DEMO_PASSWORD)
