@@ -6,17 +6,25 @@
 - ``browser``: one Chromium for the session, the system's ``/usr/bin/chromium``.
 - ``phone``: a fresh context sized like a small phone (360×740, touch), and ``new_page``
   for further contexts (an instructor's screen beside a worker's phone).
-- ``assert_accessible(page)``: axe-core finds no serious or critical violation.
+- ``DESKTOP``: the options of an officer's or admin's desk screen, for ``new_page(**DESKTOP)``.
+- ``assert_accessible(page)``: axe-core finds no serious or critical violation. The axe-core
+  used is the one pinned in ``tests/browser/vendor/package.json`` (with its lock file), installed
+  from the npm registry with ``npm ci`` the first time it is needed; every context bypasses the
+  app's Content-Security-Policy so the script can be injected.
 
 Tests using these fixtures are marked ``browser`` automatically.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 import shutil
+import subprocess
 import threading
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
@@ -41,6 +49,9 @@ PHONE = {
     "locale": "zh-CN",
     "timezone_id": "Asia/Shanghai",
 }
+DESKTOP = {"viewport": {"width": 1280, "height": 800}, "is_mobile": False, "has_touch": False}
+AXE_VENDOR = Path(__file__).resolve().parent.parent / "browser" / "vendor"
+AXE_SCRIPT = AXE_VENDOR / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def pytest_collection_modifyitems(config, items):
@@ -146,7 +157,8 @@ def new_page(browser):
     contexts = []
 
     def make(**options):
-        context = browser.new_context(**{**PHONE, **options})
+        # Tests inject axe-core as a script tag, which the app's CSP (script-src 'self') forbids.
+        context = browser.new_context(**{**PHONE, "bypass_csp": True, **options})
         context.set_default_timeout(15000)
         contexts.append(context)
         return context.new_page()
@@ -169,12 +181,61 @@ def browser_login(page, server, login: str, password: str) -> None:
     page.wait_for_load_state()
 
 
-def assert_accessible(page, impacts=("serious", "critical")) -> None:
-    from axe_playwright_python.sync_playwright import Axe
+def _missing(message: str):
+    if IN_CI:
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
 
-    results = Axe().run(page)
-    bad = [v for v in results.response["violations"] if v.get("impact") in impacts]
-    assert not bad, "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
-        for v in bad
+
+def axe_version() -> str:
+    """The axe-core version pinned for the browser tier."""
+    return json.loads((AXE_VENDOR / "package.json").read_text())["dependencies"]["axe-core"]
+
+
+@functools.cache
+def axe_script() -> Path:
+    """The pinned axe-core's ``axe.min.js``, installed with ``npm ci`` when missing or stale."""
+    installed = AXE_SCRIPT.parent / "package.json"
+    if installed.exists() and json.loads(installed.read_text())["version"] == axe_version():
+        return AXE_SCRIPT
+    npm = shutil.which("npm")
+    if not npm:
+        _missing("npm not found: it installs the pinned axe-core (apt-get install npm)")
+    done = subprocess.run(
+        [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+        cwd=AXE_VENDOR,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if done.returncode != 0 or not AXE_SCRIPT.exists():
+        _missing(f"npm ci in {AXE_VENDOR} failed: {done.stderr.strip()[-2000:]}")
+    return AXE_SCRIPT
+
+
+def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
+    """Runs the pinned axe-core on the page; the violations of the given impacts."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(axe_script()))
+    results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    assert results["testEngine"]["version"] == axe_version()
+    return [v for v in results["violations"] if v.get("impact") in impacts]
+
+
+def describe_violations(violations: list[dict], where: str = "") -> list[str]:
+    """One readable line per violated rule, with up to five offending elements."""
+    lines = []
+    for v in violations:
+        targets = ", ".join(" ".join(n["target"]) for n in v["nodes"][:5])
+        more = f" (+{len(v['nodes']) - 5} more)" if len(v["nodes"]) > 5 else ""
+        lines.append(
+            f"{where}{v['id']} ({v['impact']}): {v['help']} — {targets}{more}\n    {v['helpUrl']}"
+        )
+    return lines
+
+
+def assert_accessible(page, impacts=("serious", "critical")) -> None:
+    bad = axe_violations(page, impacts)
+    assert not bad, f"axe-core {axe_version()} on {page.url}:\n" + "\n".join(
+        describe_violations(bad)
     )
