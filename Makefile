@@ -23,9 +23,13 @@ translations: $(VENV)/.installed
 	done
 
 ## Extract user-visible strings and update every package's English catalogue.
+## Besides Babel's defaults (_, gettext, ngettext, N_ …) the lazy forms used in forms, labels
+## and errors; tests/core/test_i18n.py reads this line, so the two always extract the same.
+BABEL_KEYWORDS := _l lazy_gettext lazy_ngettext:1,2 lazy_pgettext:1c,2 lazy_npgettext:1c,2,3
 messages: $(VENV)/.installed
 	@for pkg in $(TRANSLATED); do \
-	  $(BIN)/pybabel -q extract -F babel.cfg --sort-by-file -o $$pkg/messages.pot $$pkg; \
+	  $(BIN)/pybabel -q extract -F babel.cfg $(addprefix -k ,$(BABEL_KEYWORDS)) --sort-by-file \
+	    -o $$pkg/messages.pot $$pkg; \
 	  if [ -f $$pkg/translations/en/LC_MESSAGES/messages.po ]; then \
 	    $(BIN)/pybabel -q update -N --no-fuzzy-matching -i $$pkg/messages.pot -d $$pkg/translations -l en; \
 	  else $(BIN)/pybabel -q init -i $$pkg/messages.pot -d $$pkg/translations -l en; fi; \
