@@ -1,0 +1,521 @@
+"""The simulated people of the capacity benchmark: a locustfile, run by ``bench/peak.py``.
+
+    locust -f bench/people.py --headless --host http://127.0.0.1:PORT   (with BENCH_PEAK_PLAN)
+
+Each person signs in through the real sign-in form (CSRF token and all) when they arrive,
+then behaves as one of:
+
+- **video learner**: opens their course and a video lecture, then the player saves the
+  position every ``data-save-every`` seconds (read from the page, as the player does) with
+  the page's CSRF token; now and then a page (my learning, the course, the lecture);
+- **browser**: home, catalog, a search, a course page, my learning, notifications,
+  schedule, certificates, with 5–20 s of reading between pages;
+- **shift worker**: at the start of each measured step (a shift), checks in within the
+  burst window by opening the QR link the instructor's screen shows (``check_in`` below);
+- **instructor screen**: one per check-in class, polls the screen state every 3 s as the
+  screen's script does and publishes the QR link it shows;
+- **mentor**: the dashboard, and writes a mentoring log through the form;
+- **officer**: the attendance summary and its CSV export, warnings, the pairings list and
+  its Excel export, a people search.
+
+``PeakShape`` ramps through the plan's steps: it spawns the step's people, waits until
+every one has signed in and ``settle`` seconds more, resets the statistics, measures for
+``step_seconds`` and appends the step's figures (per endpoint p50/p95/p99, failures, queries
+per request from the ``X-Bench-Queries`` header of ``bench.instrumented``, CPU) to the
+plan's results file. It stops after the first step that misses the budget, or at the
+deadline.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import os
+import random
+import re
+import time
+from collections import defaultdict
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import psutil
+from locust import FastHttpUser, LoadTestShape, between, constant, events, task
+
+from bench.forms import csrf_meta, forms, page_form
+
+PLAN = (
+    json.loads(Path(os.environ["BENCH_PEAK_PLAN"]).read_text())
+    if "BENCH_PEAK_PLAN" in os.environ
+    else {}
+)
+MANIFEST = PLAN.get("manifest", {})
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+COURSE_LINK = re.compile(r'href="/courses/(\d+)"')
+LECTURE_LINK = re.compile(r'href="/courses/lectures/(\d+)"')
+PROGRESS_URL = re.compile(r'data-progress-url="([^"]+)"')
+SAVE_EVERY = re.compile(r'data-save-every="(\d+)"')
+
+# What the shape tells the people: the current shift (one per measured step).
+SHIFT = {"index": -1, "started": 0.0}
+# The QR link each instructor's screen shows now: class id -> (shift index, link).
+SCREENS: dict[int, tuple[int, str]] = {}
+READY = {"people": 0}
+QUERIES: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+
+
+# --- the check-in flow (kept in one place: update it when the product's flow changes) ----
+
+
+def check_in(client, scan_url: str) -> None:
+    """A worker's phone opens the link in the screen's QR code and checks in.
+
+    If the link shows a confirmation page, the worker presses its button: the page's POST
+    form with its CSRF token. If it checks in at once (the older flow), the answer is a
+    redirect to the session page. Either way the session page is opened last.
+    """
+    path = urlsplit(scan_url).path
+    with client.get(
+        path, name="GET /training/c/<token> (scan)", allow_redirects=False, catch_response=True
+    ) as opened:
+        if opened.status_code >= 400:
+            opened.failure(f"HTTP {opened.status_code}")
+            return
+    location = opened.headers.get("Location")
+    if opened.status_code == 200:
+        form = page_form(opened.text or "")
+        if form is None:
+            return
+        with client.post(
+            form.action or path,
+            data=urlencode(form.fields),
+            headers=FORM,
+            name="POST /training/c/<token> (confirm)",
+            allow_redirects=False,
+            catch_response=True,
+        ) as confirmed:
+            if confirmed.status_code >= 400:
+                confirmed.failure(f"HTTP {confirmed.status_code}")
+                return
+        location = confirmed.headers.get("Location")
+    if location:
+        client.get(urlsplit(location).path, name="GET /training/sessions/<id>")
+
+
+# --- signing in ---------------------------------------------------------------------------
+
+
+def sign_in(client, login: str, password: str) -> str:
+    """The sign-in form, as a phone's browser fills it; returns the home page."""
+    page = client.get("/login", name="GET /login").text or ""
+    form = page_form(page, needs="password")
+    fields = dict(form.fields) if form else {}
+    fields.update(login=login, password=password)
+    with client.post(
+        "/login",
+        data=urlencode(fields),
+        headers=FORM,
+        name="POST /login",
+        allow_redirects=False,
+        catch_response=True,
+    ) as answer:
+        if answer.status_code != 302:
+            answer.failure(f"sign-in as {login}: HTTP {answer.status_code}")
+            return ""
+    return client.get("/", name="GET /").text or ""
+
+
+def worker_login(index: int) -> str:
+    return f"B{index % MANIFEST['workers']:07d}"
+
+
+class Person(FastHttpUser):
+    abstract = True
+    network_timeout = 30.0
+    connection_timeout = 30.0
+    login = ""
+
+    def on_start(self) -> None:
+        try:
+            self.home = sign_in(self.client, self.login, MANIFEST["password"])
+            self.prepare()
+        finally:
+            READY["people"] += 1
+
+    def on_stop(self) -> None:
+        READY["people"] -= 1
+
+    def prepare(self) -> None:
+        pass
+
+
+_learner_numbers = itertools.count()
+
+
+def _own_worker() -> str:
+    """Learners and browsers: workers after the shift workers' classes, in turn."""
+    spare = max(1, MANIFEST["workers"] - MANIFEST["checkin_people"])
+    return worker_login(MANIFEST["checkin_people"] + next(_learner_numbers) % spare)
+
+
+class VideoLearner(Person):
+    weight = 45
+
+    def wait_time(self) -> float:
+        return self.save_every
+
+    def prepare(self) -> None:
+        self.save_every = 10
+        self.position = random.randrange(0, 500)
+        mine = self.client.get("/courses/mine", name="GET /courses/mine").text or ""
+        course = COURSE_LINK.search(mine)
+        self.course_path = f"/courses/{course.group(1)}" if course else "/courses/mine"
+        page = self.client.get(self.course_path, name="GET /courses/<id>").text or ""
+        lectures = LECTURE_LINK.findall(page)
+        random.shuffle(lectures)
+        self.save_url = self.lecture_path = None
+        for lecture_id in lectures[:4]:
+            path = f"/courses/lectures/{lecture_id}"
+            html = self.client.get(path, name="GET /courses/lectures/<id>").text or ""
+            found = PROGRESS_URL.search(html)
+            if found:
+                self.lecture_path, self.save_url = path, found.group(1)
+                self.csrf = csrf_meta(html)
+                every = SAVE_EVERY.search(html)
+                self.save_every = int(every.group(1)) if every else 10
+                break
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.login = _own_worker()
+
+    @task(19)
+    def save_position(self) -> None:
+        if not self.save_url:
+            return
+        self.position = (self.position + self.save_every) % 590
+        self.client.put(
+            self.save_url,
+            json={"position_seconds": self.position, "duration_seconds": 600},
+            headers={"X-CSRFToken": self.csrf or ""},
+            name="PUT /api/v1/lectures/<id>/progress",
+        )
+
+    @task(1)
+    def a_page(self) -> None:
+        path, name = random.choice(
+            [
+                ("/courses/mine", "GET /courses/mine"),
+                (self.course_path, "GET /courses/<id>"),
+                (self.lecture_path or self.course_path, "GET /courses/lectures/<id>"),
+            ]
+        )
+        self.client.get(path, name=name)
+
+
+class Browser(Person):
+    weight = 30
+    wait_time = between(5, 20)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.login = _own_worker()
+
+    def prepare(self) -> None:
+        catalog = self.client.get("/courses/", name="GET /courses/").text or ""
+        self.courses = COURSE_LINK.findall(catalog) or ["1"]
+
+    @task(3)
+    def catalog(self) -> None:
+        self.client.get("/courses/", name="GET /courses/")
+
+    @task(1)
+    def search(self) -> None:
+        q = random.choice(["焊接", "安全", "数控", "钳工"])
+        self.client.get(f"/courses/?{urlencode({'q': q})}", name="GET /courses/?q=")
+
+    @task(3)
+    def course(self) -> None:
+        self.client.get(f"/courses/{random.choice(self.courses)}", name="GET /courses/<id>")
+
+    @task(3)
+    def mine(self) -> None:
+        self.client.get("/courses/mine", name="GET /courses/mine")
+
+    @task(2)
+    def home_page(self) -> None:
+        self.client.get("/", name="GET /")
+
+    @task(1)
+    def own_pages(self) -> None:
+        path = random.choice(["/notifications", "/training/schedule", "/certificates"])
+        self.client.get(path, name=f"GET {path}")
+
+
+_shift_numbers = itertools.count()
+
+
+class ShiftWorker(Person):
+    """Checks in once per shift, at a random moment of the burst window; otherwise idle."""
+
+    weight = 10
+    wait_time = constant(1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        number = next(_shift_numbers) % MANIFEST["checkin_people"]
+        self.login = worker_login(number)
+        classes = MANIFEST["checkin_classes"]
+        self.class_id = classes[(number // 50) % len(classes)]["class_id"]
+        self.done = -1
+        self.due: float | None = None
+
+    @task
+    def shift(self) -> None:
+        index = SHIFT["index"]
+        if index <= self.done:
+            if random.random() < 1 / 120:  # a look at the home page now and then
+                self.client.get("/", name="GET /")
+            return
+        if self.due is None:
+            self.due = SHIFT["started"] + random.uniform(0, PLAN["burst_seconds"])
+        shown = SCREENS.get(self.class_id)
+        if time.time() >= self.due and shown and shown[0] == index:
+            check_in(self.client, shown[1])
+            self.done, self.due = index, None
+
+
+_screen_numbers = itertools.count()
+
+
+class InstructorScreen(Person):
+    """The check-in screen of one class, refreshed every few seconds as its script does."""
+
+    fixed_count = len(MANIFEST.get("checkin_classes", []))
+    wait_time = constant(3)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.login = MANIFEST["federation_officer"]
+        classes = MANIFEST["checkin_classes"]
+        self.klass = classes[next(_screen_numbers) % len(classes)]
+
+    @task
+    def refresh(self) -> None:
+        index = max(SHIFT["index"], 0)
+        sessions = self.klass["sessions"]
+        path = f"/training/sessions/{sessions[index % len(sessions)]}/screen/state"
+        state = self.client.get(path, name="GET /training/sessions/<id>/screen/state")
+        with contextlib.suppress(ValueError, KeyError, TypeError):
+            SCREENS[self.klass["class_id"]] = (SHIFT["index"], state.json()["scan_url"])
+
+
+_mentor_numbers = itertools.count()
+
+
+class Mentor(Person):
+    weight = 8
+    wait_time = between(20, 60)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        mentors = MANIFEST["mentors"]
+        self.login = mentors[next(_mentor_numbers) % len(mentors)]
+
+    @task(3)
+    def dashboard(self) -> None:
+        self.client.get("/mentoring", name="GET /mentoring")
+
+    @task(2)
+    def write_log(self) -> None:
+        page = self.client.get("/mentoring/log", name="GET /mentoring/log").text or ""
+        form = page_form(page, needs="topic")
+        if form is None:
+            return
+        fields = dict(form.fields)
+        if not fields.get("mentorship_id") and form.choices.get("mentorship_id"):
+            fields["mentorship_id"] = random.choice(form.choices["mentorship_id"])
+        fields.update(topic="立焊练习", minutes=str(random.choice((30, 60, 90))))
+        with self.client.post(
+            form.action or "/mentoring/log",
+            data=urlencode(fields),
+            headers=FORM,
+            name="POST /mentoring/log",
+            allow_redirects=False,
+            catch_response=True,
+        ) as saved:
+            if saved.status_code != 302:
+                saved.failure(f"HTTP {saved.status_code}")
+                return
+        self.client.get("/mentoring", name="GET /mentoring")
+
+
+_officer_numbers = itertools.count()
+
+
+class Officer(Person):
+    weight = 2
+    wait_time = between(20, 60)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        officers = MANIFEST["officers"]
+        self.login = officers[next(_officer_numbers) % len(officers)]
+
+    @task(3)
+    def summary(self) -> None:
+        page = self.client.get("/training/reports/summary", name="GET /training/reports/summary")
+        if random.random() < 0.3:  # and exports it
+            query = next((f.fields for f in forms(page.text or "") if "start" in f.names), {})
+            query = {**query, "format": "csv"}
+            self.client.get(
+                f"/training/reports/summary?{urlencode(query)}",
+                name="GET /training/reports/summary?format=csv",
+            )
+
+    @task(2)
+    def warnings(self) -> None:
+        self.client.get("/training/warnings", name="GET /training/warnings")
+
+    @task(2)
+    def pairings(self) -> None:
+        self.client.get("/mentorships", name="GET /mentorships")
+
+    @task(1)
+    def pairings_export(self) -> None:
+        self.client.get("/mentorships/export.xlsx", name="GET /mentorships/export.xlsx")
+
+    @task(1)
+    def people(self) -> None:
+        self.client.get("/people?q=%E7%8E%8B", name="GET /people?q=")
+
+
+# --- measuring ----------------------------------------------------------------------------
+
+
+@events.request.add_listener
+def _count_queries(request_type, name, response=None, exception=None, **_kw) -> None:
+    if response is None or exception is not None:
+        return
+    value = (response.headers or {}).get("X-Bench-Queries")
+    if value is not None:
+        entry = QUERIES[(request_type, name)]
+        entry[0] += int(value)
+        entry[1] += 1
+
+
+def _tree_cpu(pids: list[int]) -> float:
+    """CPU seconds used so far by these processes and their children."""
+    total = 0.0
+    for pid in pids:
+        try:
+            proc = psutil.Process(pid)
+            for p in [proc, *proc.children(recursive=True)]:
+                times = p.cpu_times()
+                total += times.user + times.system
+        except psutil.Error:
+            continue
+    return total
+
+
+def _cpu_sample() -> dict:
+    machine = psutil.cpu_times()
+    return {
+        "wall": time.monotonic(),
+        "self": time.process_time(),
+        "server": _tree_cpu(PLAN.get("server_pids", [])),
+        "celery": _tree_cpu(PLAN.get("celery_pids", [])),
+        "busy": machine.user + machine.system + machine.nice + machine.irq + machine.softirq,
+        "all": sum(machine),
+    }
+
+
+def snapshot(stats, users: int, started: dict) -> dict:
+    ended = _cpu_sample()
+    wall = ended["wall"] - started["wall"]
+
+    def row(entry) -> dict:
+        count = entry.num_requests
+        queries = QUERIES.get((entry.method, entry.name)) if entry.method else None
+        return {
+            "name": entry.name,
+            "method": entry.method,
+            "requests": count,
+            "failures": entry.num_failures,
+            "rps": count / wall if wall else 0,
+            "p50": entry.get_response_time_percentile(0.5) if count else 0,
+            "p95": entry.get_response_time_percentile(0.95) if count else 0,
+            "p99": entry.get_response_time_percentile(0.99) if count else 0,
+            "queries": queries[0] / queries[1] if queries and queries[1] else None,
+        }
+
+    cores = psutil.cpu_count() or 1
+    return {
+        "users": users,
+        "seconds": wall,
+        "total": row(stats.total),
+        "endpoints": sorted(
+            (row(e) for e in stats.entries.values() if e.num_requests),
+            key=lambda r: r["name"],
+        ),
+        "errors": [
+            {"name": e.name, "error": str(e.error)[:200], "count": e.occurrences}
+            for e in list(stats.errors.values())[:10]
+        ],
+        "cpu": {
+            "load_generator": (ended["self"] - started["self"]) / wall,
+            "server": (ended["server"] - started["server"]) / wall,
+            "celery": (ended["celery"] - started["celery"]) / wall,
+            "machine": cores
+            * (ended["busy"] - started["busy"])
+            / max(1e-9, ended["all"] - started["all"]),
+        },
+    }
+
+
+def within_budget(step: dict) -> bool:
+    total = step["total"]
+    return (
+        total["requests"] > 0
+        and total["failures"] == 0
+        and total["p95"] <= PLAN["p95_ms"]
+        and total["p99"] <= PLAN["p99_ms"]
+    )
+
+
+class PeakShape(LoadTestShape):
+    """Ramp through the plan's steps; measure each once everyone has arrived."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.step = 0
+        self.phase = "spawn"
+        self.since = 0.0
+        self.cpu: dict = {}
+
+    def tick(self):
+        steps = PLAN["steps"]
+        if self.step >= len(steps) or time.time() > PLAN["deadline"]:
+            return None
+        users, rate = steps[self.step], PLAN["spawn_rate"]
+        now = time.monotonic()
+        if self.phase == "spawn" and self.runner.user_count >= users and READY["people"] >= users:
+            self.phase, self.since = "settle", now
+        elif self.phase == "settle" and now - self.since >= PLAN["settle_seconds"]:
+            self.runner.stats.reset_all()
+            QUERIES.clear()
+            SHIFT.update(index=self.step, started=time.time())
+            self.phase, self.since, self.cpu = "measure", now, _cpu_sample()
+        elif self.phase == "measure" and now - self.since >= PLAN["step_seconds"]:
+            result = snapshot(self.runner.stats, users, self.cpu)
+            result["passed"] = within_budget(result)
+            with open(PLAN["results"], "a") as out:
+                out.write(json.dumps(result) + "\n")
+            self.step += 1
+            self.phase = "spawn"
+            if not result["passed"] and PLAN.get("stop_on_fail", True):
+                return None
+            if self.step >= len(steps):
+                return None
+            users = steps[self.step]
+        return users, rate
