@@ -1,6 +1,6 @@
 """Capacity: how many people in a city's peak-hour mix one machine serves within the budget.
 
-    python -m bench.peak [--scale 1] [--max-users 12000] [--steps 12] [--step-seconds 60]
+    python -m bench.peak [--scale 1] [--max-users 12000] [--steps 12] [--step-seconds 120]
                          [--time-bound 3600] [--no-tenth] [--regenerate]
 
 1. Data: a city (``--scale 1``: 100,000 workers, 2,000 courses, 1,000,000 progress rows,
@@ -337,7 +337,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--max-users", type=int, default=12000)
     p.add_argument("--steps", type=int, default=12, help="equal steps up to --max-users")
     p.add_argument("--users", help="explicit steps instead, e.g. 2000,4000,6000")
-    p.add_argument("--step-seconds", type=int, default=60, help="measured time of each step")
+    p.add_argument("--step-seconds", type=int, default=120, help="measured time of each step")
     p.add_argument("--settle-seconds", type=int, default=10)
     p.add_argument("--spawn-rate", type=float, default=20, help="people arriving per second")
     p.add_argument("--burst-seconds", type=int, default=120, help="the check-in burst's window")

@@ -76,7 +76,11 @@ def check_in(client, scan_url: str) -> None:
     """
     path = urlsplit(scan_url).path
     with client.get(
-        path, name="GET /training/c/<token> (scan)", allow_redirects=False, catch_response=True
+        path,
+        headers={"Sec-Fetch-Site": "none"},  # opened from the camera app, as a phone does
+        name="GET /training/c/<token> (scan)",
+        allow_redirects=False,
+        catch_response=True,
     ) as opened:
         if opened.status_code >= 400:
             opened.failure(f"HTTP {opened.status_code}")
@@ -89,7 +93,7 @@ def check_in(client, scan_url: str) -> None:
         with client.post(
             form.action or path,
             data=urlencode(form.fields),
-            headers=FORM,
+            headers={**FORM, "Sec-Fetch-Site": "same-origin"},
             name="POST /training/c/<token> (confirm)",
             allow_redirects=False,
             catch_response=True,

@@ -56,6 +56,10 @@ def _cpu(step: dict) -> str:
     return " / ".join(f"{cpu[k]:.2f}" for k in ("load_generator", "server", "celery", "machine"))
 
 
+def args_burst(args) -> int:
+    return min(args.burst_seconds, args.step_seconds)
+
+
 def markdown(*, args, manifest, steps, point, held, tenth, bare, minutes: float) -> str:
     cores = os.cpu_count()
     lines = [
@@ -80,21 +84,33 @@ def markdown(*, args, manifest, steps, point, held, tenth, bare, minutes: float)
             "p99 ≤ 1 s or had failures; the figures below are for that step."
         )
     t = point["total"]
+    checkins = sum(r["requests"] for r in point["endpoints"] if "(scan)" in r["name"])
     lines += [
         "",
-        f"At that point: {t['rps']:,.0f} requests/s, p50 {_ms(t['p50'])} ms, p95 "
+        f"At that point: {checkins:,} check-ins within the {args_burst(args)} s burst; "
+        f"{t['rps']:,.0f} requests/s, p50 {_ms(t['p50'])} ms, p95 "
         f"{_ms(t['p95'])} ms, p99 {_ms(t['p99'])} ms. Yardstick, the same gunicorn serving "
         f"bare Flask to 32 people with no pause: **{bare['rps']:,.0f} requests/s** "
         f"(p95 {_ms(bare['p95'])} ms).",
         "",
         "## The ramp",
         "",
-        "CPU in cores used while measured: load generator (locust) / gunicorn / Celery / whole "
-        "machine (everything running on it).",
-        "",
+        f"Each step measured for {args.step_seconds} s once everyone had arrived. CPU in cores "
+        "used meanwhile: load generator (locust) / gunicorn / Celery / the whole machine "
+        "(everything running on it, PostgreSQL and Redis included).",
+    ]
+    header = [
         "| people | req/s | p50 ms | p95 ms | p99 ms | failures | held | CPU gen / web / celery / all |",
         "|---:|---:|---:|---:|---:|---:|:---:|---:|",
     ]
+    saturated = [s["users"] for s in steps if s["cpu"]["load_generator"] >= 0.9]
+    if saturated:
+        lines += [
+            "",
+            f"The load generator used a whole core at {saturated[0]:,} people and more: "
+            "from there the figures measure it as much as the platform.",
+        ]
+    lines += ["", *header]
     for s in steps:
         t = s["total"]
         lines.append(
