@@ -18,51 +18,30 @@ then behaves as one of:
 - **officer**: the attendance summary and its CSV export, warnings, the pairings list and
   its Excel export, a people search.
 
-``PeakShape`` ramps through the plan's steps: it spawns the step's people, waits until
-every one has signed in and ``settle`` seconds more, resets the statistics, measures for
-``step_seconds`` and appends the step's figures (per endpoint p50/p95/p99, failures, queries
-per request from the ``X-Bench-Queries`` header of ``bench.instrumented``, CPU) to the
-plan's results file. It stops after the first step that misses the budget, or at the
-deadline.
+The ramp that brings them in and measures each step is ``bench/ramp.py``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import itertools
-import json
-import os
 import random
 import re
 import time
-from collections import defaultdict
-from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-import psutil
-from locust import FastHttpUser, LoadTestShape, between, constant, events, task
+from locust import FastHttpUser, between, constant, task
+from locust.exception import StopUser
 
 from bench.forms import csrf_meta, forms, page_form
+from bench.ramp import MANIFEST, PLAN, READY, SCREENS, SHIFT
+from bench.ramp import PeakShape as PeakShape  # the ramp: locust finds the shape here
 
-PLAN = (
-    json.loads(Path(os.environ["BENCH_PEAK_PLAN"]).read_text())
-    if "BENCH_PEAK_PLAN" in os.environ
-    else {}
-)
-MANIFEST = PLAN.get("manifest", {})
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 COURSE_LINK = re.compile(r'href="/courses/(\d+)"')
 LECTURE_LINK = re.compile(r'href="/courses/lectures/(\d+)"')
 PROGRESS_URL = re.compile(r'data-progress-url="([^"]+)"')
 SAVE_EVERY = re.compile(r'data-save-every="(\d+)"')
-
-# What the shape tells the people: the current shift (one per measured step).
-SHIFT = {"index": -1, "started": 0.0}
-# The QR link each instructor's screen shows now: class id -> (shift index, link).
-SCREENS: dict[int, tuple[int, str]] = {}
-READY = {"people": 0}
-QUERIES: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-
 
 # --- the check-in flow (kept in one place: update it when the product's flow changes) ----
 
@@ -125,7 +104,7 @@ def sign_in(client, login: str, password: str) -> str:
     ) as answer:
         if answer.status_code != 302:
             answer.failure(f"sign-in as {login}: HTTP {answer.status_code}")
-            return ""
+            raise StopUser()
     return client.get("/", name="GET /").text or ""
 
 
@@ -145,9 +124,6 @@ class Person(FastHttpUser):
             self.prepare()
         finally:
             READY["people"] += 1
-
-    def on_stop(self) -> None:
-        READY["people"] -= 1
 
     def prepare(self) -> None:
         pass
@@ -392,134 +368,3 @@ class Officer(Person):
     @task(1)
     def people(self) -> None:
         self.client.get("/people?q=%E7%8E%8B", name="GET /people?q=")
-
-
-# --- measuring ----------------------------------------------------------------------------
-
-
-@events.request.add_listener
-def _count_queries(request_type, name, response=None, exception=None, **_kw) -> None:
-    if response is None or exception is not None:
-        return
-    value = (response.headers or {}).get("X-Bench-Queries")
-    if value is not None:
-        entry = QUERIES[(request_type, name)]
-        entry[0] += int(value)
-        entry[1] += 1
-
-
-def _tree_cpu(pids: list[int]) -> float:
-    """CPU seconds used so far by these processes and their children."""
-    total = 0.0
-    for pid in pids:
-        try:
-            proc = psutil.Process(pid)
-            for p in [proc, *proc.children(recursive=True)]:
-                times = p.cpu_times()
-                total += times.user + times.system
-        except psutil.Error:
-            continue
-    return total
-
-
-def _cpu_sample() -> dict:
-    machine = psutil.cpu_times()
-    return {
-        "wall": time.monotonic(),
-        "self": time.process_time(),
-        "server": _tree_cpu(PLAN.get("server_pids", [])),
-        "celery": _tree_cpu(PLAN.get("celery_pids", [])),
-        "busy": machine.user + machine.system + machine.nice + machine.irq + machine.softirq,
-        "all": sum(machine),
-    }
-
-
-def snapshot(stats, users: int, started: dict) -> dict:
-    ended = _cpu_sample()
-    wall = ended["wall"] - started["wall"]
-
-    def row(entry) -> dict:
-        count = entry.num_requests
-        queries = QUERIES.get((entry.method, entry.name)) if entry.method else None
-        return {
-            "name": entry.name,
-            "method": entry.method,
-            "requests": count,
-            "failures": entry.num_failures,
-            "rps": count / wall if wall else 0,
-            "p50": entry.get_response_time_percentile(0.5) if count else 0,
-            "p95": entry.get_response_time_percentile(0.95) if count else 0,
-            "p99": entry.get_response_time_percentile(0.99) if count else 0,
-            "queries": queries[0] / queries[1] if queries and queries[1] else None,
-        }
-
-    cores = psutil.cpu_count() or 1
-    return {
-        "users": users,
-        "seconds": wall,
-        "total": row(stats.total),
-        "endpoints": sorted(
-            (row(e) for e in stats.entries.values() if e.num_requests),
-            key=lambda r: r["name"],
-        ),
-        "errors": [
-            {"name": e.name, "error": str(e.error)[:200], "count": e.occurrences}
-            for e in list(stats.errors.values())[:10]
-        ],
-        "cpu": {
-            "load_generator": (ended["self"] - started["self"]) / wall,
-            "server": (ended["server"] - started["server"]) / wall,
-            "celery": (ended["celery"] - started["celery"]) / wall,
-            "machine": cores
-            * (ended["busy"] - started["busy"])
-            / max(1e-9, ended["all"] - started["all"]),
-        },
-    }
-
-
-def within_budget(step: dict) -> bool:
-    total = step["total"]
-    return (
-        total["requests"] > 0
-        and total["failures"] == 0
-        and total["p95"] <= PLAN["p95_ms"]
-        and total["p99"] <= PLAN["p99_ms"]
-    )
-
-
-class PeakShape(LoadTestShape):
-    """Ramp through the plan's steps; measure each once everyone has arrived."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.step = 0
-        self.phase = "spawn"
-        self.since = 0.0
-        self.cpu: dict = {}
-
-    def tick(self):
-        steps = PLAN["steps"]
-        if self.step >= len(steps) or time.time() > PLAN["deadline"]:
-            return None
-        users, rate = steps[self.step], PLAN["spawn_rate"]
-        now = time.monotonic()
-        if self.phase == "spawn" and self.runner.user_count >= users and READY["people"] >= users:
-            self.phase, self.since = "settle", now
-        elif self.phase == "settle" and now - self.since >= PLAN["settle_seconds"]:
-            self.runner.stats.reset_all()
-            QUERIES.clear()
-            SHIFT.update(index=self.step, started=time.time())
-            self.phase, self.since, self.cpu = "measure", now, _cpu_sample()
-        elif self.phase == "measure" and now - self.since >= PLAN["step_seconds"]:
-            result = snapshot(self.runner.stats, users, self.cpu)
-            result["passed"] = within_budget(result)
-            with open(PLAN["results"], "a") as out:
-                out.write(json.dumps(result) + "\n")
-            self.step += 1
-            self.phase = "spawn"
-            if not result["passed"] and PLAN.get("stop_on_fail", True):
-                return None
-            if self.step >= len(steps):
-                return None
-            users = steps[self.step]
-        return users, rate

@@ -146,6 +146,15 @@ def markdown(*, args, manifest, steps, point, held, tenth, bare, minutes: float)
             f"Tenth-size data, the same {tenth[1]['users']:,} people: {t['rps']:,.0f} req/s, "
             f"p95 {_ms(t['p95'])} ms, p99 {_ms(t['p99'])} ms, {t['failures']} failures.",
         ]
+    arrivals = [s for s in steps if s.get("arrival_failures")]
+    if arrivals:
+        lines += [
+            "",
+            "Requests that failed while people arrived (sign-in and first pages; they count "
+            "against the step): "
+            + ", ".join(f"{s['arrival_failures']} at {s['users']:,}" for s in arrivals)
+            + ".",
+        ]
     errors = [e for s in steps for e in s.get("errors", [])][:5]
     if errors:
         lines += ["", "First failures:", ""]
