@@ -31,6 +31,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -81,11 +82,9 @@ def fingerprint() -> str:
 
 
 def _existing_databases(conn: sa.Connection, prefix: str) -> list[str]:
-    return list(
-        conn.execute(
-            sa.text("SELECT datname FROM pg_database WHERE datname LIKE :p"), {"p": prefix + "%"}
-        ).scalars()
-    )
+    """Templates of one scale, whatever their fingerprint, and half-built ones."""
+    names = conn.execute(sa.text("SELECT datname FROM pg_database")).scalars()
+    return [n for n in names if re.fullmatch(re.escape(prefix) + r"[0-9a-f]{10}(_building)?", n)]
 
 
 def ensure_template(scale: float, regenerate: bool) -> tuple[str, dict]:

@@ -124,7 +124,7 @@ def markdown(*, args, manifest, steps, point, held, tenth, bare, minutes: float)
         "",
         f"## Each endpoint at {point['users']:,} people",
         "",
-        "Queries: SQL statements per request, counted in the server (``bench/instrumented.py``),"
+        "Queries: SQL statements per request, counted in the server (`bench/instrumented.py`),"
         " at city scale and on tenth-size data"
         + (f" ({_data(tenth[0])})" if tenth else "")
         + "; they must not grow with the data.",
@@ -132,13 +132,20 @@ def markdown(*, args, manifest, steps, point, held, tenth, bare, minutes: float)
         "| endpoint | requests | p50 ms | p95 ms | p99 ms | failures | queries | queries at 1/10 |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    grew = []
     for r in point["endpoints"]:
         small = small_rows.get((r["method"], r["name"]))
+        big, little = r["queries"], small["queries"] if small else None
+        mark = ""
+        if big is not None and little is not None and big > little * 1.2 + 0.5:
+            mark = " ↑"
+            grew.append(r["name"])
         lines.append(
             f"| {r['name']} | {r['requests']:,} | {_ms(r['p50'])} | {_ms(r['p95'])} | "
-            f"{_ms(r['p99'])} | {r['failures']} | {_queries(r['queries'])} | "
-            f"{_queries(small['queries']) if small else '—'} |"
+            f"{_ms(r['p99'])} | {r['failures']} | {_queries(big)}{mark} | {_queries(little)} |"
         )
+    if grew:
+        lines += ["", "↑ more queries with more data: " + ", ".join(grew) + "."]
     if tenth and tenth[1]:
         t = tenth[1]["total"]
         lines += [
