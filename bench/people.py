@@ -104,7 +104,8 @@ def sign_in(client, login: str, password: str) -> str:
     ) as answer:
         if answer.status_code != 302:
             answer.failure(f"sign-in as {login}: HTTP {answer.status_code}")
-            raise StopUser()
+    if answer.status_code != 302:
+        raise StopUser()
     return client.get("/", name="GET /").text or ""
 
 
@@ -144,16 +145,21 @@ class VideoLearner(Person):
     def wait_time(self) -> float:
         return self.save_every
 
-    def prepare(self) -> None:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.login = _own_worker()
         self.save_every = 10
         self.position = random.randrange(0, 500)
+        self.course_path = "/courses/mine"
+        self.save_url = self.lecture_path = self.csrf = None
+
+    def prepare(self) -> None:
         mine = self.client.get("/courses/mine", name="GET /courses/mine").text or ""
         course = COURSE_LINK.search(mine)
         self.course_path = f"/courses/{course.group(1)}" if course else "/courses/mine"
         page = self.client.get(self.course_path, name="GET /courses/<id>").text or ""
         lectures = LECTURE_LINK.findall(page)
         random.shuffle(lectures)
-        self.save_url = self.lecture_path = None
         for lecture_id in lectures[:4]:
             path = f"/courses/lectures/{lecture_id}"
             html = self.client.get(path, name="GET /courses/lectures/<id>").text or ""
@@ -164,10 +170,6 @@ class VideoLearner(Person):
                 every = SAVE_EVERY.search(html)
                 self.save_every = int(every.group(1)) if every else 10
                 break
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.login = _own_worker()
 
     @task(19)
     def save_position(self) -> None:
@@ -200,6 +202,7 @@ class Browser(Person):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.login = _own_worker()
+        self.courses = ["1"]
 
     def prepare(self) -> None:
         catalog = self.client.get("/courses/", name="GET /courses/").text or ""
