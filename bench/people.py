@@ -242,7 +242,12 @@ class ShiftWorker(Person):
     """Checks in once per shift, at a random moment of the burst window; otherwise idle."""
 
     weight = 10
-    wait_time = constant(1)
+    IDLE = 5  # seconds between looks at the clock while waiting for the next shift
+
+    def wait_time(self) -> float:
+        if self.due is None:
+            return self.IDLE
+        return min(self.IDLE, max(0.2, self.due - time.time()))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -257,7 +262,7 @@ class ShiftWorker(Person):
     def shift(self) -> None:
         index = SHIFT["index"]
         if index <= self.done:
-            if random.random() < 1 / 120:  # a look at the home page now and then
+            if random.random() < self.IDLE / 120:  # the home page every two minutes or so
                 self.client.get("/", name="GET /")
             return
         if self.due is None:
