@@ -63,9 +63,10 @@ format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## Benchmarks on PostgreSQL (DATABASE_URL) with gunicorn; prints a table.
+## Capacity benchmark: a city's peak on PostgreSQL + Redis + gunicorn + Celery (bench/peak.py).
 bench: $(VENV)/.installed translations
-	$(BIN)/python -m bench.run $(BENCH_ARGS)
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m bench.peak $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

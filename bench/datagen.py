@@ -1,8 +1,10 @@
-"""Data generator for benchmarks: organizations and workers with Chinese names, fast.
+"""Data generator for benchmarks: organizations and people with Chinese names, fast.
 
-``generate(scale)`` makes ``scale`` enterprises with 4 workshops each and 500 workers per
-enterprise, plus officers and mentors, using bulk INSERTs (100,000 rows in seconds).
-Other packages' benchmarks build on the returned ids.
+``generate(scale)`` makes ``2 × scale`` enterprises with 4 workshops each and 500 workers per
+enterprise (employee numbers ``B0000000`` upwards, in order), ``20 × scale`` mentors
+(``M…``), one training officer per enterprise (``O…``), a federation officer and an admin
+(``S0000000``, ``S0000001``), using bulk INSERTs (100,000 rows in seconds). Everyone's
+password is ``BENCH_PASSWORD``. ``bench/citydata.py`` builds the rest of a city on the ids.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ class Generated:
     workshop_ids: list[int] = field(default_factory=list)
     worker_ids: list[int] = field(default_factory=list)
     mentor_ids: list[int] = field(default_factory=list)
+    enterprise_officer_ids: list[int] = field(default_factory=list)
     officer_id: int = 0
     admin_id: int = 0
 
@@ -57,9 +60,15 @@ def _insert_org(name: str, kind: OrgKind, parent: Organization | None) -> Organi
     return org
 
 
-def generate(scale: int = 1, workers_per_enterprise: int = 500, seed: int = 7) -> Generated:
+def generate(
+    scale: int = 1,
+    workers_per_enterprise: int = 500,
+    seed: int = 7,
+    password_hash: str | None = None,
+) -> Generated:
+    """People and organizations; ``password_hash`` (of ``BENCH_PASSWORD``) saves hashing it."""
     rng = random.Random(seed)
-    password_hash = hash_password(BENCH_PASSWORD)
+    password_hash = password_hash or hash_password(BENCH_PASSWORD)
     federation = _insert_org("基准测试市总工会", OrgKind.federation, None)
     out = Generated(federation_id=federation.id)
     workshops: list[Organization] = []
@@ -105,6 +114,14 @@ def generate(scale: int = 1, workers_per_enterprise: int = 500, seed: int = 7) -
     db.session.execute(
         sa.insert(UserRole),
         [{"user_id": i, "role": r} for i in out.mentor_ids for r in (Role.mentor, Role.worker)],
+    )
+    officers = user_rows("O", len(out.enterprise_ids), out.enterprise_ids)
+    out.enterprise_officer_ids = db.session.scalars(
+        sa.insert(User).returning(User.id), officers
+    ).all()
+    db.session.execute(
+        sa.insert(UserRole),
+        [{"user_id": i, "role": Role.officer} for i in out.enterprise_officer_ids],
     )
     staff = user_rows("S", 2, [federation.id])
     out.officer_id, out.admin_id = db.session.scalars(

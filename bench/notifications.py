@@ -36,10 +36,8 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
-from bench.harness import ROOT, free_port, fresh_database
+from bench.harness import REDIS_URL, ROOT, free_port, fresh_database
 from bench.smtp_sink import SinkProcess
-
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 class Sink:
