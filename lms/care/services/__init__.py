@@ -12,6 +12,7 @@ from lms.care.services.access import (  # noqa: F401
     CareFile,
     TimelineEntry,
     care_file,
+    care_organizations,
     covers,
     duties_query,
     duty_organizations,
@@ -43,6 +44,7 @@ from lms.care.services.cases import (  # noqa: F401
 )
 from lms.care.services.checkups import (  # noqa: F401
     add_eligible,
+    batches_for_officer,
     batches_query,
     book,
     checkups_query,
@@ -61,6 +63,7 @@ from lms.care.services.trips import (  # noqa: F401
     decline,
     get_nomination,
     get_trip,
+    manages,
     my_trips,
     nominate,
     priority_score,

@@ -439,3 +439,13 @@ def care_file(actor: User, person_id: int) -> CareFile:
         open_cases=_open_cases(person, own),
         timeline=_timeline(person, own),
     )
+
+
+def care_organizations(actor: User) -> list[Organization]:
+    """Organizations in the actor's care scope, tree order (for choosing a scope)."""
+    require_care_team(actor)
+    return list(
+        db.session.scalars(
+            sa.select(Organization).where(scope_condition(actor)).order_by(Organization.path)
+        )
+    )

@@ -209,3 +209,24 @@ def status_view(actor: User, batch_id: int) -> tuple[CheckupBatch, list[StatusRo
         .order_by(Organization.path, User.name)
     ).all()
     return batch, [StatusRow(n, o, a is not None) for n, o, a in rows]
+
+
+def batches_for_officer(actor: User) -> list[CheckupBatch]:
+    """Batches that concern an officer's organization (above or below it)."""
+    if not (scope.is_officer(actor) or scope.is_admin(actor)):
+        raise NotFound()
+    stmt = (
+        sa.select(CheckupBatch)
+        .join(Organization, CheckupBatch.organization_id == Organization.id)
+        .order_by(CheckupBatch.year.desc(), CheckupBatch.id.desc())
+        .limit(100)
+    )
+    if not scope.is_admin(actor):
+        mine = actor.organization.path
+        stmt = stmt.where(
+            sa.or_(
+                Organization.path.startswith(mine),
+                sa.literal(mine).startswith(Organization.path),
+            )
+        )
+    return list(db.session.scalars(stmt))

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from lms.accounts import scope
 from lms.accounts.models import Organization, User
 from lms.audit.services import record
 from lms.care.models import (
@@ -22,6 +23,7 @@ from lms.care.models import (
 from lms.care.services.access import (
     LEVEL_RANK,
     covers,
+    duty_organizations,
     get_person,
     require_care_team,
     scope_condition,
@@ -29,7 +31,7 @@ from lms.care.services.access import (
 )
 from lms.care.services.common import clean, load, local_today
 from lms.db import utcnow
-from lms.errors import Conflict, Invalid, NotFound
+from lms.errors import Conflict, Forbidden, Invalid, NotFound
 from lms.extensions import db
 from lms.signals import care_trip_decided, emit
 
@@ -38,10 +40,13 @@ NS = NominationStatus
 
 def trips_query(actor: User, q: str | None = None) -> sa.Select:
     require_care_team(actor)
+    # Trips the actor organises, and trips of the organizations above their duties (to
+    # which their units nominate people).
+    above = [sa.literal(o.path).startswith(Organization.path) for o in duty_organizations(actor)]
     stmt = (
         sa.select(Trip)
         .join(Organization, Trip.organization_id == Organization.id)
-        .where(scope_condition(actor))
+        .where(sa.or_(scope_condition(actor), *above))
         .order_by(Trip.starts_on.desc(), Trip.id.desc())
     )
     if q:
@@ -123,15 +128,35 @@ def create_trip(
     return trip
 
 
+def manages(actor: User, trip: Trip) -> bool:
+    """The trip's organisers: the care team of its organization (quotas, approval)."""
+    return covers(actor, trip.organization)
+
+
+def _nominates(actor: User, trip: Trip) -> bool:
+    """Care officers of units under the trip's organization nominate their people."""
+    if manages(actor, trip):
+        return True
+    return not scope.is_admin(actor) and any(
+        o.path.startswith(trip.organization.path) for o in duty_organizations(actor)
+    )
+
+
 def get_trip(actor: User, trip_id: int) -> Trip:
     trip = db.session.get(Trip, trip_id)
-    if trip is None or not covers(actor, trip.organization):
+    if trip is None or not _nominates(actor, trip):
         raise NotFound()
     return trip
 
 
+def require_manager(actor: User, trip: Trip) -> None:
+    if not manages(actor, trip):
+        raise Forbidden(_("只有组织单位的关爱专员可以分配名额、审批和登记参加情况。"))
+
+
 def set_quota(actor: User, trip: Trip, organization: Organization, places: int | None) -> TripQuota:
     trip = get_trip(actor, trip.id)
+    require_manager(actor, trip)
     if not organization.path.startswith(trip.organization.path):
         raise Invalid(
             errors={"organization_id": [_("只能为本次疗休养组织单位的下属单位分配名额。")]}
@@ -261,19 +286,19 @@ def nominate(actor: User, trip: Trip, person: User, *, frontline: bool = False) 
 def roster_query(actor: User, trip: Trip) -> sa.Select:
     """Nominations of a trip, highest priority first."""
     trip = get_trip(actor, trip.id)
-    return (
-        sa.select(Nomination)
-        .where(Nomination.trip_id == trip.id)
-        .options(selectinload(Nomination.person))
-        .order_by(
-            sa.case(
-                (Nomination.status == NS.approved, 0),
-                (Nomination.status == NS.nominated, 1),
-                else_=2,
-            ),
-            Nomination.score.desc(),
-            Nomination.id,
+    stmt = sa.select(Nomination).where(Nomination.trip_id == trip.id)
+    if not manages(actor, trip):  # a unit sees its own nominees only
+        stmt = stmt.join(Organization, Nomination.organization_id == Organization.id).where(
+            scope_condition(actor)
         )
+    return stmt.options(selectinload(Nomination.person)).order_by(
+        sa.case(
+            (Nomination.status == NS.approved, 0),
+            (Nomination.status == NS.nominated, 1),
+            else_=2,
+        ),
+        Nomination.score.desc(),
+        Nomination.id,
     )
 
 
@@ -281,7 +306,9 @@ def get_nomination(actor: User, nomination_id: int) -> Nomination:
     nomination = db.session.get(Nomination, nomination_id)
     if nomination is None:
         raise NotFound()
-    get_trip(actor, nomination.trip_id)
+    trip = get_trip(actor, nomination.trip_id)
+    if not manages(actor, trip) and not covers(actor, nomination.person.organization):
+        raise NotFound()
     return nomination
 
 
@@ -308,6 +335,7 @@ def approve(actor: User, nomination: Nomination) -> Nomination:
     """Take one place. Two officers approving the last place at once: the trip's count is
     raised only while below capacity, in one statement, so exactly one succeeds."""
     nomination = get_nomination(actor, nomination.id)
+    require_manager(actor, nomination.trip)
     taken = db.session.execute(
         sa.update(Nomination)
         .where(Nomination.id == nomination.id, Nomination.status == NS.nominated)
@@ -334,6 +362,7 @@ def approve(actor: User, nomination: Nomination) -> Nomination:
 def approve_by_priority(actor: User, trip: Trip) -> int:
     """Approve the highest-scoring nominees until the trip is full; returns how many."""
     trip = get_trip(actor, trip.id)
+    require_manager(actor, trip)
     waiting = db.session.scalars(
         sa.select(Nomination)
         .where(Nomination.trip_id == trip.id, Nomination.status == NS.nominated)
@@ -357,6 +386,7 @@ def approve_by_priority(actor: User, trip: Trip) -> int:
 
 def decline(actor: User, nomination: Nomination) -> Nomination:
     nomination = get_nomination(actor, nomination.id)
+    require_manager(actor, nomination.trip)
     if nomination.status != NS.nominated:
         raise Conflict(_("只有待审批的推荐可以不批准。"))
     nomination.status = NS.declined
@@ -392,6 +422,7 @@ def withdraw(actor: User, nomination: Nomination) -> Nomination:
 
 def record_attendance(actor: User, nomination: Nomination, attended: bool) -> Nomination:
     nomination = get_nomination(actor, nomination.id)
+    require_manager(actor, nomination.trip)
     if nomination.status != NS.approved:
         raise Conflict(_("只有已批准的人员可以登记参加情况。"))
     if nomination.trip.starts_on > local_today():
