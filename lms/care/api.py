@@ -122,7 +122,7 @@ class Cases(MethodView):
     @blp.response(201, schemas.CareCaseDetailSchema)
     def post(self, data):
         """Open a case for an honoured person."""
-        person = services.get_person(current_user, data["person_id"], "person_id")
+        person = services.get_person(current_user, data["person_id"])
         return services.open_case(
             current_user,
             person,
@@ -210,7 +210,7 @@ class Visits(MethodView):
     @blp.response(201, schemas.CareVisitSchema)
     def post(self, data):
         """Plan a visit."""
-        person = services.get_person(current_user, data["person_id"], "person_id")
+        person = services.get_person(current_user, data["person_id"])
         return services.plan_visit(
             current_user,
             person,
@@ -356,7 +356,7 @@ class TripNominations(MethodView):
     def post(self, data, trip_id: int):
         """Nominate a person (quota, overlapping trips and duplicates are refused)."""
         trip = services.get_trip(current_user, trip_id)
-        person = services.get_person(current_user, data["person_id"], "person_id")
+        person = services.get_person(current_user, data["person_id"])
         return services.nominate(current_user, trip, person, frontline=data["frontline"])
 
 

@@ -134,3 +134,26 @@ def test_trips_out_of_scope_are_not_found(world):
     trip = make_trip(world["union_carer"], world["other_plant"])
     with pytest.raises(NotFound):
         services.get_trip(world["carer"], trip.id)
+
+
+def test_units_nominate_for_the_organisers_trip_and_see_only_their_own_people(world):
+    from lms.errors import Forbidden
+
+    trip = make_trip(world["union_carer"], world["union"], capacity=5)
+    carer = world["carer"]
+    assert trip in db.session.scalars(services.trips_query(carer)).all()
+    services.nominate(carer, trip, world["hero"])
+    services.nominate(world["union_carer"], trip, world["far_hero"])
+    roster = db.session.scalars(services.roster_query(carer, trip)).all()
+    assert [n.person_id for n in roster] == [world["hero"].id]
+    with pytest.raises(Forbidden):
+        services.set_quota(carer, trip, world["plant"], 2)
+    with pytest.raises(Forbidden):
+        services.approve(carer, roster[0])
+    far = db.session.scalar(
+        sa.select(Nomination).where(Nomination.person_id == world["far_hero"].id)
+    )
+    with pytest.raises(NotFound):
+        services.get_nomination(carer, far.id)
+    with pytest.raises(NotFound):  # a unit's trip is not another unit's business
+        services.get_trip(world["carer"], make_trip(world["union_carer"], world["other_plant"]).id)

@@ -215,12 +215,10 @@ def people_query(actor: User, q: str | None = None, level: str | None = None) ->
     return stmt
 
 
-def get_person(actor: User, person_id: int, field: str | None = None) -> User:
-    """An honoured person in the actor's care scope; anyone else is not found."""
+def get_person(actor: User, person_id: int) -> User:
+    """An honoured person in the actor's care scope; anyone else is not found (404)."""
     person = db.session.get(User, person_id)
     if person is None or not covers(actor, person.organization) or not is_honoured(person):
-        if field:
-            raise Invalid(errors={field: [_("找不到该人员，或其不在您的关爱服务范围内。")]})
         raise NotFound()
     return person
 

@@ -251,7 +251,7 @@ def priority_score(trip: Trip, person: User, frontline: bool) -> int:
 
 def nominate(actor: User, trip: Trip, person: User, *, frontline: bool = False) -> Nomination:
     trip = get_trip(actor, trip.id)
-    person = get_person(actor, person.id, "person_id")
+    person = get_person(actor, person.id)
     if not person.organization.path.startswith(trip.organization.path):
         raise Invalid(errors={"person_id": [_("该人员不在本次疗休养的组织范围内。")]})
     if trip.starts_on < local_today():
