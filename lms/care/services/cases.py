@@ -194,9 +194,8 @@ def parse_amount(value) -> Decimal:
     if not amount.is_finite() or amount <= 0:
         raise Invalid(errors={"amount": [_("金额须大于 0。")]})
     if amount > MAX_AMOUNT:
-        raise Invalid(
-            errors={"amount": [_("金额不能超过 %(max)s 元，请核对。", max=f"{MAX_AMOUNT:,.0f}")]}
-        )
+        limit = format(MAX_AMOUNT, ",.0f")
+        raise Invalid(errors={"amount": [_("金额不能超过 %(max)s 元，请核对。", max=limit)]})
     if amount != amount.quantize(Decimal("0.01")):
         raise Invalid(errors={"amount": [_("金额最多保留两位小数。")]})
     return amount
