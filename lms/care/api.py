@@ -260,7 +260,7 @@ class Batches(MethodView):
             _org(data["organization_id"]),
             name=data["name"],
             year=data["year"],
-            levels=[lv.value for lv in data["levels"]],
+            levels=data["levels"],
             place=data.get("place"),
         )
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, ValidationError, fields, validate
 
 from lms.accounts.models import HonorLevel
 from lms.care.models import (
@@ -167,8 +168,23 @@ class CareBatchSchema(Schema):
     name = fields.Str(required=True, validate=validate.Length(min=1, max=120))
     year = fields.Int(required=True, validate=validate.Range(2000, 2100))
     organization_id = fields.Int(required=True)
-    levels = fields.List(fields.Enum(HonorLevel, by_value=True), required=True)
+    # Honour levels that make a person eligible, e.g. ["national", "provincial"].
+    levels = fields.Method("_dump_levels", deserialize="_load_levels", required=True)
     place = fields.Str(allow_none=True, validate=validate.Length(max=200))
+
+    def _dump_levels(self, batch) -> list[str]:
+        return [lv for lv in batch.levels.split(",") if lv]
+
+    def _load_levels(self, value) -> list[str]:
+        if (
+            not isinstance(value, list)
+            or not value
+            or not all(isinstance(lv, str) and lv in HonorLevel.__members__ for lv in value)
+        ):
+            raise ValidationError(
+                str(_l("请选择荣誉级别：national、provincial、city、enterprise。"))
+            )
+        return value
 
 
 class CareCheckupSchema(Schema):

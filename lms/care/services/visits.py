@@ -91,8 +91,8 @@ def record_visit(
     actor: User,
     visit: Visit,
     *,
-    visited_on: date | None,
-    visitors: str | None,
+    visited_on: date | None = None,
+    visitors: str | None = None,
     given: str | None = None,
     note: str | None = None,
 ) -> Visit:
