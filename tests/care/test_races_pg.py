@@ -57,3 +57,46 @@ def test_two_officers_approving_the_last_place_at_once_get_exactly_one(pg_app):
     assert db.session.get(Trip, trip_id).approved_count == 1
     statuses = db.session.scalars(sa.select(Nomination.status).order_by(Nomination.id)).all()
     assert sorted(statuses) == sorted([NominationStatus.approved, NominationStatus.nominated])
+
+
+def test_two_checkup_subsidies_for_one_person_at_once_give_exactly_one(pg_app):
+    from lms.care.models import HelpPayment
+
+    plant = EnterpriseFactory()
+    shop = WorkshopFactory(parent=plant)
+    officers = [UserFactory(organization=plant, roles=[Role.officer]) for _ in range(2)]
+    for o in officers:
+        db.session.add(CareDuty(user_id=o.id, organization_id=plant.id))
+    person = UserFactory(organization=shop)
+    HonorFactory(user=person, level=HonorLevel.national)
+    db.session.commit()
+    cases = [
+        services.open_case(o, person, need="illness", help_kind="checkup_subsidy", title="体检")
+        for o in officers
+    ]
+    pairs = [(o.id, c.id) for o, c in zip(officers, cases, strict=True)]
+    db.session.remove()
+
+    barrier = threading.Barrier(2)
+    results: list[str] = []
+
+    def pay(officer_id: int, case_id: int):
+        with pg_app.app_context():
+            try:
+                actor = db.session.get(User, officer_id)
+                case = services.get_case(actor, case_id)
+                barrier.wait(timeout=10)
+                services.record_payment(actor, case, amount="800")
+                results.append("ok")
+            except Conflict as exc:
+                results.append("conflict" if "每年只能发放一次" in exc.message else exc.message)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=pay, args=pair) for pair in pairs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(results) == ["conflict", "ok"]
+    assert db.session.scalar(sa.select(sa.func.count(HelpPayment.id))) == 1
