@@ -100,3 +100,25 @@ def test_two_checkup_subsidies_for_one_person_at_once_give_exactly_one(pg_app):
         t.join(timeout=30)
     assert sorted(results) == ["conflict", "ok"]
     assert db.session.scalar(sa.select(sa.func.count(HelpPayment.id))) == 1
+
+
+def test_demo_files_trips_and_reports_on_postgresql(pg_app):
+    """Every care query runs on PostgreSQL as on SQLite (the demo goes through the services)."""
+    from lms.core import demo
+
+    data = demo.load_all()
+    admin, officer = data.people["admin"], data.people["officer"]
+    report = services.build(admin)
+    assert report.open_cases >= 1 and report.amounts and report.served
+    assert services.build(officer, organization_id=data.orgs["weld"].id).year
+    mentor = data.people["mentor"]
+    assert services.care_file(officer, mentor.id).timeline
+    assert db.session.scalars(services.trips_query(officer)).all()
+    assert db.session.scalars(services.people_query(officer, q="高", level="national")).all()
+    assert services.batches_for_officer(data.people["officer_power"])
+    assert (
+        db.session.scalars(
+            services.cases_query(admin, services.CaseFilter(overdue=True, q="医保"))
+        ).all()
+        == []
+    )

@@ -14,6 +14,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from lms.accounts import scope
@@ -134,8 +135,11 @@ def grant_duty(actor: User, officer: User, organization: Organization) -> CareDu
     if exists:
         raise Conflict(_("%(name)s 已有该单位的关爱服务职责。", name=officer.name))
     duty = CareDuty(user=officer, organization=organization, granted_by_id=actor.id)
-    db.session.add(duty)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(duty)
+    except IntegrityError:  # granted at the same moment by someone else
+        raise Conflict(_("%(name)s 已有该单位的关爱服务职责。", name=officer.name)) from None
     record(
         actor,
         "care.duty.grant",

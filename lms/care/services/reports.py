@@ -85,13 +85,17 @@ def build(actor: User, year: int | None = None, organization_id: int | None = No
             raise NotFound()
     where = _where(actor, organization)
     report = CareReport(year=year, organization=organization)
-    level = _top_level_column().label("level")
-    served = db.session.execute(
-        sa.select(CareCase.need, level, sa.func.count(sa.distinct(CareCase.person_id)))
+    cases = (
+        sa.select(CareCase.person_id, CareCase.need, _top_level_column().label("level"))
         .join(Organization, CareCase.organization_id == Organization.id)
         .join(User, CareCase.person_id == User.id)
         .where(where, sa.extract("year", CareCase.opened_on) == year)
-        .group_by(CareCase.need, level)
+        .subquery()
+    )
+    served = db.session.execute(
+        sa.select(
+            cases.c.need, cases.c.level, sa.func.count(sa.distinct(cases.c.person_id))
+        ).group_by(cases.c.need, cases.c.level)
     ).all()
     report.served = {(n, lv): c for n, lv, c in served}
     for kind, count, total in db.session.execute(
