@@ -122,3 +122,48 @@ def test_demo_files_trips_and_reports_on_postgresql(pg_app):
         ).all()
         == []
     )
+
+
+def test_one_person_nominated_for_two_overlapping_trips_at_once_gets_one(pg_app):
+    plant = EnterpriseFactory()
+    shop = WorkshopFactory(parent=plant)
+    officers = [UserFactory(organization=plant, roles=[Role.officer]) for _ in range(2)]
+    for o in officers:
+        db.session.add(CareDuty(user_id=o.id, organization_id=plant.id))
+    person = UserFactory(organization=shop)
+    HonorFactory(user=person, level=HonorLevel.city)
+    db.session.commit()
+    start = services.local_today() + timedelta(days=10)
+    trips = [
+        services.create_trip(
+            officers[0], plant, name=f"t{i}", place="p", starts_on=start, ends_on=start, capacity=5
+        )
+        for i in range(2)
+    ]
+    args = [(officers[i].id, trips[i].id, person.id) for i in range(2)]
+    db.session.remove()
+
+    barrier = threading.Barrier(2)
+    results: list[str] = []
+
+    def nominate(officer_id: int, trip_id: int, person_id: int):
+        with pg_app.app_context():
+            try:
+                actor = db.session.get(User, officer_id)
+                trip = services.get_trip(actor, trip_id)
+                someone = db.session.get(User, person_id)
+                barrier.wait(timeout=10)
+                services.nominate(actor, trip, someone)
+                results.append("ok")
+            except Conflict:
+                results.append("conflict")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=nominate, args=a) for a in args]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(results) == ["conflict", "ok"]
+    assert db.session.scalar(sa.select(sa.func.count(Nomination.id))) == 1

@@ -263,6 +263,9 @@ def nominate(actor: User, trip: Trip, person: User, *, frontline: bool = False) 
     )
     if existing is not None and existing.status in HOLDING_STATUSES:
         raise Conflict(_("%(name)s 已在推荐名单中。", name=person.name))
+    # The person's row is the lock for their dates: two nominations of one person at once
+    # (for overlapping trips) wait for each other, so the second sees the first.
+    load(User, person.id, lock=True)
     _check_overlap(trip, person)
     quota = _quota_for(trip, person, lock=True)
     if quota is not None and _quota_used(quota.id) >= quota.places:
