@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from lms.accounts.models import Organization, User
 from lms.care import schemas, services
-from lms.core.apiutil import api_blueprint, page_of, paginated
+from lms.core.apiutil import PageArgsSchema, api_blueprint, page_of, paginated
 from lms.errors import NotFound
 from lms.extensions import db
 
@@ -245,7 +245,7 @@ class VisitCancel(MethodView):
 
 @blp.route("/care/checkup-batches")
 class Batches(MethodView):
-    @blp.arguments(schemas.CareTripQuerySchema, location="query")
+    @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, page_of(schemas.CareBatchSchema))
     def get(self, args):
         """Check-up batches in the caller's care scope."""
