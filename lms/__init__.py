@@ -27,6 +27,7 @@ DOMAIN_PACKAGES = [
     "courses",
     "lms.training",
     "lms.mentorship",
+    "lms.care",
     "lms.notifications",
     "lms.certificates",
 ]

@@ -82,3 +82,17 @@ mentorship_quiet = lms_signals.signal("mentorship-quiet")
 #: certificate_id, holder_id (also title: str, serial: str, url: str — the certificate's page,
 #: expires_on: date | None)
 certificate_issued = lms_signals.signal("certificate-issued")
+
+# care -------------------------------------------------------------------------------------
+# Care payloads carry ids only (health and income data never travel in a signal); the
+# subscriber reads what it needs to say and links to the page named by ``url``.
+#: step_id, case_id, owner_id, url: str — a hardship case's follow-up is due today or overdue
+#: (sent once per step by the daily task); the owner (a care officer) should be reminded
+care_followup_due = lms_signals.signal("care-followup-due")
+#: checkup_id, batch_id, person_id — a health check-up appointment was booked or moved;
+#: the person should be told the date (see the care file at /care/me)
+care_checkup_booked = lms_signals.signal("care-checkup-booked")
+#: nomination_id, trip_id, person_id, status: "approved" | "declined" | "withdrawn" — a
+#: recuperation trip's roster changed; the person should be told (approved: with reminders
+#: before the trip's start, read from /care/me)
+care_trip_decided = lms_signals.signal("care-trip-decided")

@@ -1,0 +1,220 @@
+"""Care reports for an organization's subtree and a year: people served by need and
+honour level, amounts by kind, open cases and overdue follow-ups, check-ups and trips.
+A fixed number of grouped queries, whatever the size of the data. The export writes names
+masked (the figures need no personal data) and is audited as an export."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from lms.accounts.masking import mask_name
+from lms.accounts.models import Honor, HonorLevel, Organization, User
+from lms.audit.services import record
+from lms.care import labels
+from lms.care.models import (
+    CareCase,
+    CaseStatus,
+    CaseStep,
+    Checkup,
+    CheckupBatch,
+    HelpPayment,
+    Nomination,
+    NominationStatus,
+    Trip,
+)
+from lms.care.services.access import covers, require_care_team, scope_condition
+from lms.care.services.common import local_today
+from lms.errors import NotFound
+from lms.extensions import db
+
+
+@dataclass
+class CareReport:
+    year: int
+    organization: Organization | None
+    served: dict = field(default_factory=dict)  # (need, level) -> people
+    amounts: dict = field(default_factory=dict)  # kind -> (count, total)
+    amounts_by_year: list = field(default_factory=list)  # (year, kind, total)
+    open_cases: int = 0
+    overdue: list = field(default_factory=list)  # (case, step, person name)
+    checkups: tuple = (0, 0)  # (on batches, done)
+    trips: tuple = (0, 0)  # (approved, attended)
+
+    @property
+    def total_amount(self) -> Decimal:
+        return sum((total for _c, total in self.amounts.values()), Decimal("0"))
+
+
+def _where(actor: User, organization: Organization | None):
+    condition = scope_condition(actor)
+    if organization is not None:
+        condition = sa.and_(condition, Organization.path.startswith(organization.path))
+    return condition
+
+
+def _top_level_column():
+    """The person's highest honour level as one correlated value."""
+    rank = sa.case(
+        (Honor.level == HonorLevel.national, 3),
+        (Honor.level == HonorLevel.provincial, 2),
+        (Honor.level == HonorLevel.city, 1),
+        else_=0,
+    )
+    return (
+        sa.select(Honor.level)
+        .where(Honor.user_id == User.id)
+        .order_by(rank.desc())
+        .limit(1)
+        .correlate(User)
+        .scalar_subquery()
+    )
+
+
+def build(actor: User, year: int | None = None, organization_id: int | None = None) -> CareReport:
+    require_care_team(actor)
+    year = year or local_today().year
+    organization = None
+    if organization_id:
+        organization = db.session.get(Organization, organization_id)
+        if organization is None or not covers(actor, organization):
+            raise NotFound()
+    where = _where(actor, organization)
+    report = CareReport(year=year, organization=organization)
+    cases = (
+        sa.select(CareCase.person_id, CareCase.need, _top_level_column().label("level"))
+        .join(Organization, CareCase.organization_id == Organization.id)
+        .join(User, CareCase.person_id == User.id)
+        .where(where, sa.extract("year", CareCase.opened_on) == year)
+        .subquery()
+    )
+    served = db.session.execute(
+        sa.select(
+            cases.c.need, cases.c.level, sa.func.count(sa.distinct(cases.c.person_id))
+        ).group_by(cases.c.need, cases.c.level)
+    ).all()
+    report.served = {(n, lv): c for n, lv, c in served}
+    for kind, count, total in db.session.execute(
+        sa.select(HelpPayment.kind, sa.func.count(HelpPayment.id), sa.func.sum(HelpPayment.amount))
+        .join(Organization, HelpPayment.organization_id == Organization.id)
+        .where(where, HelpPayment.year == year)
+        .group_by(HelpPayment.kind)
+    ):
+        report.amounts[kind] = (count, Decimal(str(total or 0)).quantize(Decimal("0.01")))
+    report.amounts_by_year = [
+        (y, k, Decimal(str(t or 0)).quantize(Decimal("0.01")))
+        for y, k, t in db.session.execute(
+            sa.select(HelpPayment.year, HelpPayment.kind, sa.func.sum(HelpPayment.amount))
+            .join(Organization, HelpPayment.organization_id == Organization.id)
+            .where(where, HelpPayment.year.between(year - 4, year))
+            .group_by(HelpPayment.year, HelpPayment.kind)
+            .order_by(HelpPayment.year.desc(), HelpPayment.kind)
+        )
+    ]
+    report.open_cases = db.session.scalar(
+        sa.select(sa.func.count(CareCase.id))
+        .join(Organization, CareCase.organization_id == Organization.id)
+        .where(where, CareCase.status == CaseStatus.open)
+    )
+    report.overdue = db.session.execute(
+        sa.select(CareCase, CaseStep, User.name)
+        .join(CaseStep, CaseStep.case_id == CareCase.id)
+        .join(Organization, CareCase.organization_id == Organization.id)
+        .join(User, CareCase.person_id == User.id)
+        .where(
+            where,
+            CareCase.status == CaseStatus.open,
+            CaseStep.done_on.is_(None),
+            CaseStep.due_on < local_today(),
+        )
+        .order_by(CaseStep.due_on)
+        .limit(200)
+    ).all()
+    on_batch, done = db.session.execute(
+        sa.select(sa.func.count(Checkup.id), sa.func.count(Checkup.attended_on))
+        .join(CheckupBatch, Checkup.batch_id == CheckupBatch.id)
+        .join(User, Checkup.person_id == User.id)
+        .join(Organization, User.organization_id == Organization.id)
+        .where(where, CheckupBatch.year == year)
+    ).one()
+    report.checkups = (on_batch, done)
+    approved, attended = db.session.execute(
+        sa.select(
+            sa.func.count(Nomination.id),
+            sa.func.count(sa.case((Nomination.attended.is_(True), 1))),
+        )
+        .join(Trip, Nomination.trip_id == Trip.id)
+        .join(Organization, Nomination.organization_id == Organization.id)
+        .where(
+            where,
+            Nomination.status == NominationStatus.approved,
+            sa.extract("year", Trip.starts_on) == year,
+        )
+    ).one()
+    report.trips = (approved, attended)
+    return report
+
+
+def export_sheets(actor: User, report: CareReport) -> tuple[list[str], list[list]]:
+    """One table for the workbook; writing it is audited as an export of the scope."""
+    headers = [_("项目"), _("类别"), _("级别/年度"), _("人数/笔数"), _("金额（元）")]
+    rows: list[list] = []
+    for (need, level), people in sorted(report.served.items(), key=lambda i: str(i[0])):
+        rows.append([_("帮扶人数"), labels.need(need), _level(level), people, ""])
+    for kind, (count, total) in report.amounts.items():
+        rows.append([_("帮扶金额"), labels.help_kind(kind), str(report.year), count, str(total)])
+    for y, kind, total in report.amounts_by_year:
+        rows.append([_("历年金额"), labels.help_kind(kind), str(y), "", str(total)])
+    rows.append([_("办理中帮扶"), "", "", report.open_cases, ""])
+    for _case, step, name in report.overdue:
+        rows.append([_("逾期待办"), mask_name(name), step.due_on.isoformat(), "", ""])
+    rows.append(
+        [
+            _("体检（已体检/应检）"),
+            "",
+            str(report.year),
+            f"{report.checkups[1]}/{report.checkups[0]}",
+            "",
+        ]
+    )
+    rows.append(
+        [_("疗休养（参加/批准）"), "", str(report.year), f"{report.trips[1]}/{report.trips[0]}", ""]
+    )
+    record(
+        actor,
+        "export",
+        "care_report",
+        None,
+        organization_id=report.organization.id if report.organization else actor.organization_id,
+        after={"rows": len(rows), "year": report.year},
+        summary=_("关爱服务统计 %(y)d", y=report.year),
+    )
+    db.session.commit()
+    return headers, rows
+
+
+def _level(level) -> str:
+    from lms.accounts.labels import HONOR_LEVEL_LABELS
+
+    for key, text in HONOR_LEVEL_LABELS.items():
+        if key == level or key.value == level:
+            return str(text)
+    return "—"
+
+
+def overdue_count(actor: User, today: date | None = None) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(CaseStep.id))
+        .join(CareCase, CaseStep.case_id == CareCase.id)
+        .join(Organization, CareCase.organization_id == Organization.id)
+        .where(
+            scope_condition(actor),
+            CareCase.status == CaseStatus.open,
+            CaseStep.done_on.is_(None),
+            CaseStep.due_on < (today or local_today()),
+        )
+    )
