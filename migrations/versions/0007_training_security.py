@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007_training_security'
-down_revision = '0005_notifications'
+down_revision = '0009_accounts_sessions'
 branch_labels = None
 depends_on = None
 

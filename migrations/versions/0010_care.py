@@ -1,7 +1,7 @@
 """Care (服务): care duties, living situations, hardship cases, steps and payments, visits, check-ups, recuperation trips
 
 Revision ID: 0010_care
-Revises: 0005_notifications
+Revises: 0007_training_security
 Create Date: 2026-12-02 13:17:33.291163
 
 """
@@ -13,7 +13,7 @@ import lms.db
 
 # revision identifiers, used by Alembic.
 revision = '0010_care'
-down_revision = '0005_notifications'
+down_revision = '0007_training_security'
 branch_labels = None
 depends_on = None
 
