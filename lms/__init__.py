@@ -20,6 +20,7 @@ DOMAIN_PACKAGES = [
     "courses",
     "lms.training",
     "lms.mentorship",
+    "lms.innovation",
     "lms.notifications",
     "lms.certificates",
 ]

@@ -75,3 +75,18 @@ mentorship_proposed = lms_signals.signal("mentorship-proposed")
 # certificates -----------------------------------------------------------------------------
 #: certificate_id, holder_id
 certificate_issued = lms_signals.signal("certificate-issued")
+
+# innovation -------------------------------------------------------------------------------
+# Payloads carry ids (and the stage as a string); listeners read what else they need.
+#: innovation_id, organization_id, author_id, stage: "review" | "opinion"
+innovation_submitted = lms_signals.signal("innovation-submitted")
+#: innovation_id, author_id, stage: "adopted" | "trial" | "not_adopted", decided_by_id
+innovation_decided = lms_signals.signal("innovation-decided")
+#: innovation_id, into_id, author_id — a duplicate merged into the earlier item
+innovation_merged = lms_signals.signal("innovation-merged")
+#: innovation_id, verified_by_id
+innovation_benefit_verified = lms_signals.signal("innovation-benefit-verified")
+#: innovation_id, user_ids: list[int] — the reward lines written for these people
+innovation_reward_computed = lms_signals.signal("innovation-reward-computed")
+#: studio_id, lead_id, status: "named" | "rejected" | "revoked"
+studio_decided = lms_signals.signal("studio-decided")
