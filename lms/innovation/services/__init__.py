@@ -48,7 +48,7 @@ from lms.innovation.services.rewards import (  # noqa: F401
     split,
 )
 from lms.innovation.services.stats import chart_bars  # noqa: F401
-from lms.innovation.services.stats import compute as compute_stats
+from lms.innovation.services.stats import compute as compute_stats  # noqa: F401
 from lms.innovation.services.studios import (  # noqa: F401
     add_entry,
     add_member,

@@ -67,14 +67,14 @@ def set_benefit(
     locked = item.benefit_verified_at is not None
     actual_changed = values["actual_benefit"] != item.actual_benefit
     if locked and (actual_changed or formula != item.benefit_formula):
-        reason = (reason or "").strip()
-        if not reason:
-            raise Invalid(errors={"reason": [_("实际效益已核定，修改须写明理由。")]})
         has_reward = db.session.scalar(
             sa.select(sa.func.count(RewardLine.id)).where(RewardLine.innovation_id == item.id)
         )
         if has_reward:
             raise Conflict(_("已按核定效益计算了奖励，不能再修改实际效益。"))
+        reason = (reason or "").strip()
+        if not reason:
+            raise Invalid(errors={"reason": [_("实际效益已核定，修改须写明理由。")]})
     for field, value in values.items():
         setattr(item, field, value)
     item.benefit_formula = formula

@@ -45,6 +45,20 @@ def can_view(actor: User, item: Innovation) -> bool:
     )
 
 
+def enterprise_path(org: Organization) -> str:
+    """The enterprise's subtree (the second level of the tree) or the organization itself."""
+    parts = [p for p in org.path.split("/") if p]
+    return "/" + "/".join(parts[:2]) + "/" if len(parts) >= 2 else org.path
+
+
+def can_support(actor: User, item: Innovation) -> bool:
+    """Colleagues of the same enterprise may say "me too" (from the similar items shown
+    when they submit), without seeing more of the item than its title."""
+    return can_view(actor, item) or item.organization.path.startswith(
+        enterprise_path(actor.organization)
+    )
+
+
 def can_review(actor: User, item: Innovation) -> bool:
     return scope.org_in_scope(actor, item.organization)
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from lms.accounts.models import Organization, User
 from lms.extensions import db
 from lms.innovation.models import Innovation, Stage
-from lms.innovation.services.common import now
+from lms.innovation.services.common import enterprise_path, now
 
 CANDIDATES = 500
 THRESHOLD = 0.3
@@ -39,12 +39,6 @@ class Similar:
     score: float
 
 
-def _enterprise_path(org: Organization) -> str:
-    """The enterprise's subtree (the second level of the tree) or the organization itself."""
-    parts = [p for p in org.path.split("/") if p]
-    return "/" + "/".join(parts[:2]) + "/" if len(parts) >= 2 else org.path
-
-
 def similar(
     author: User, title: str, problem: str, exclude_id: int | None = None, limit: int = 5
 ) -> list[Similar]:
@@ -55,7 +49,7 @@ def similar(
         sa.select(Innovation.id, Innovation.title, Innovation.problem)
         .join(Organization, Innovation.organization_id == Organization.id)
         .where(
-            Organization.path.startswith(_enterprise_path(author.organization)),
+            Organization.path.startswith(enterprise_path(author.organization)),
             Innovation.stage != Stage.merged,
             Innovation.submitted_at >= now() - timedelta(days=730),
         )

@@ -19,7 +19,7 @@ from lms.db import insert_ignoring_duplicates
 from lms.errors import Conflict, Invalid
 from lms.extensions import db
 from lms.innovation.models import DECISIONS, Innovation, InnovationSupporter, Stage
-from lms.innovation.services.common import can_view, now, visible_condition
+from lms.innovation.services.common import can_support, now, visible_condition
 
 
 @dataclass
@@ -138,7 +138,7 @@ def _claim(item: Innovation, outcome: Stage, actor: User, reason: str | None, **
 
 def support(actor: User, item: Innovation) -> int:
     """The actor supports the item (once); answers the supporters' count."""
-    if not can_view(actor, item) or item.stage == Stage.merged:
+    if not can_support(actor, item) or item.stage == Stage.merged:
         raise Conflict(_("这一项不能再表示支持。"))
     db.session.execute(
         insert_ignoring_duplicates(db.session, InnovationSupporter, ["innovation_id", "user_id"]),
