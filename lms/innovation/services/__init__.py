@@ -62,4 +62,10 @@ from lms.innovation.services.studios import (  # noqa: F401
     studio_innovations,
     studios_query,
 )
-from lms.innovation.services.submission import Upload, opinion_reason, submit  # noqa: F401
+from lms.innovation.services.submission import (  # noqa: F401
+    Upload,
+    opinion_reason,
+    review_days,
+    submit,
+    team_from_text,
+)

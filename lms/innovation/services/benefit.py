@@ -16,7 +16,7 @@ from lms.audit.services import record
 from lms.errors import Conflict, Forbidden, Invalid, NotFound
 from lms.extensions import db
 from lms.innovation.models import FinanceDuty, Innovation, RewardLine, Stage
-from lms.innovation.services.common import now
+from lms.innovation.services.common import now, transaction
 
 BENEFIT_STAGES = (Stage.adopted, Stage.trial)
 FIELDS = ("target_benefit", "forecast_benefit", "actual_benefit")
@@ -39,6 +39,7 @@ def _require_scope(actor: User, item: Innovation) -> None:
         raise NotFound()
 
 
+@transaction
 def set_benefit(
     actor: User,
     item: Innovation,
@@ -107,6 +108,7 @@ def holds_finance_duty(actor: User, organization: Organization) -> bool:
     )
 
 
+@transaction
 def verify_benefit(actor: User, item: Innovation) -> Innovation:
     """The finance duty verifies the actual figure, once; it is locked from then on."""
     _require_scope(actor, item)
@@ -140,6 +142,7 @@ def verify_benefit(actor: User, item: Innovation) -> Innovation:
     return item
 
 
+@transaction
 def assign_finance_duty(actor: User, user: User, organization: Organization) -> FinanceDuty:
     """An admin, or an officer for their own subtree, gives an officer the finance duty."""
     scope.require_org_in_scope(actor, organization)

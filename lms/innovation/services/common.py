@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -15,6 +17,31 @@ from lms.extensions import db
 from lms.innovation.models import Innovation, InnovationMember
 
 _clock = utcnow
+
+
+@contextlib.contextmanager
+def clock_at(when: datetime):
+    """Run the package's rules as if it were ``when`` (demo data with a history)."""
+    global _clock
+    previous = _clock
+    _clock = lambda: when  # noqa: E731
+    try:
+        yield
+    finally:
+        _clock = previous
+
+
+def transaction(fn):
+    """A state change commits when it succeeds, as every house service does; on a domain
+    error nothing is committed (the error handler rolls the request back)."""
+
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        result = fn(*args, **kwargs)
+        db.session.commit()
+        return result
+
+    return run
 
 
 def now() -> datetime:

@@ -16,10 +16,10 @@ from lms.accounts import scope
 from lms.accounts.models import User
 from lms.audit.services import record
 from lms.db import insert_ignoring_duplicates
-from lms.errors import Conflict, Invalid
+from lms.errors import Conflict, Invalid, NotFound
 from lms.extensions import db
 from lms.innovation.models import DECISIONS, Innovation, InnovationSupporter, Stage
-from lms.innovation.services.common import can_support, now, visible_condition
+from lms.innovation.services.common import can_support, now, transaction, visible_condition
 
 
 @dataclass
@@ -71,11 +71,10 @@ def is_overdue(item: Innovation) -> bool:
 
 def _require_reviewer(actor: User, item: Innovation) -> None:
     if not scope.org_in_scope(actor, item.organization):
-        from lms.errors import NotFound
-
         raise NotFound()
 
 
+@transaction
 def decide(actor: User, item: Innovation, outcome: Stage | str, reason: str | None) -> Innovation:
     """Adopt, adopt for trial or not adopt (a reason is required: the author sees it)."""
     _require_reviewer(actor, item)
@@ -136,10 +135,13 @@ def _claim(item: Innovation, outcome: Stage, actor: User, reason: str | None, **
     db.session.refresh(item)
 
 
+@transaction
 def support(actor: User, item: Innovation) -> int:
     """The actor supports the item (once); answers the supporters' count."""
-    if not can_support(actor, item) or item.stage == Stage.merged:
-        raise Conflict(_("这一项不能再表示支持。"))
+    if not can_support(actor, item):
+        raise NotFound()
+    if item.stage == Stage.merged:
+        raise Conflict(_("这一项已并入另一项，请支持原项目。"))
     db.session.execute(
         insert_ignoring_duplicates(db.session, InnovationSupporter, ["innovation_id", "user_id"]),
         [{"innovation_id": item.id, "user_id": actor.id, "created_at": now()}],
@@ -163,6 +165,7 @@ def _recount(item: Innovation) -> int:
     return count
 
 
+@transaction
 def merge(actor: User, duplicate: Innovation, original: Innovation) -> Innovation:
     """Merge a later duplicate into the earlier original: the duplicate's supporters and its
     author become the original's supporters (nobody counted twice), the original keeps its

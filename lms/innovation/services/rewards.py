@@ -20,6 +20,7 @@ from lms.core.tabular import xlsx_bytes
 from lms.errors import Conflict, Invalid, NotFound
 from lms.extensions import db
 from lms.innovation.models import Innovation, RewardGrade, RewardLine
+from lms.innovation.services.common import transaction
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ def grade_table() -> list[Grade]:
     return table or sorted(DEFAULT_GRADES, key=lambda g: -g.min_benefit)
 
 
+@transaction
 def set_grade_table(actor: User, grades: list[dict]) -> list[Grade]:
     """Admins replace the table: grades numbered 1.., thresholds and amounts positive."""
     if not scope.is_admin(actor):
@@ -107,6 +109,7 @@ def split(amount: Decimal, shares: list[tuple[int, Decimal]]) -> list[tuple[int,
     return parts
 
 
+@transaction
 def compute_reward(actor: User, item: Innovation) -> list[RewardLine]:
     """Write the reward lines of a verified item, once."""
     if not scope.org_in_scope(actor, item.organization):

@@ -26,7 +26,7 @@ from lms.innovation.models import (
     StudioMember,
     StudioStatus,
 )
-from lms.innovation.services.common import get_person, now
+from lms.innovation.services.common import get_person, now, transaction
 
 QUALIFYING_KINDS = (HonorKind.model_worker, HonorKind.craftsman)
 
@@ -74,6 +74,7 @@ def _manageable(actor: User, studio: Studio) -> None:
         raise NotFound()
 
 
+@transaction
 def register_studio(
     actor: User,
     *,
@@ -124,6 +125,7 @@ def register_studio(
     return studio
 
 
+@transaction
 def decide_studio(actor: User, studio: Studio, approve: bool, reason: str | None) -> Studio:
     """Name the studio or turn the application down (a reason is required then)."""
     _manageable(actor, studio)
@@ -135,6 +137,7 @@ def decide_studio(actor: User, studio: Studio, approve: bool, reason: str | None
     return studio
 
 
+@transaction
 def revoke_studio(actor: User, studio: Studio, reason: str | None) -> Studio:
     _manageable(actor, studio)
     reason = (reason or "").strip()
@@ -170,6 +173,7 @@ def _move(actor, studio, expected: StudioStatus, new: StudioStatus, reason) -> N
     )
 
 
+@transaction
 def add_member(actor: User, studio: Studio, user: User) -> None:
     _manageable(actor, studio)
     if any(m.user_id == user.id for m in studio.members):
@@ -188,6 +192,7 @@ def _amount(value) -> Decimal:
     return amount
 
 
+@transaction
 def add_entry(
     actor: User,
     studio: Studio,
@@ -258,6 +263,7 @@ def studio_innovations(studio: Studio) -> list[Innovation]:
     )
 
 
+@transaction
 def link_innovation(actor: User, item: Innovation, studio: Studio | None) -> None:
     """An officer marks an item as the studio's achievement (or unlinks it)."""
     if not scope.org_in_scope(actor, item.organization):

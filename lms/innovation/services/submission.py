@@ -22,7 +22,7 @@ from lms.innovation.models import (
     InnovationMember,
     Stage,
 )
-from lms.innovation.services.common import get_person, now
+from lms.innovation.services.common import get_person, now, transaction
 
 ALLOWED_TYPES = {
     "image/jpeg": (b"\xff\xd8\xff",),
@@ -37,6 +37,28 @@ class Upload:
     filename: str
     content_type: str
     data: bytes
+
+
+def team_from_text(author: User, text: str | None) -> list[tuple[int, str]]:
+    """Team lines as typed on a phone, one "工号 比例" per line (e.g. ``E00012 60``)."""
+    import sqlalchemy as sa
+
+    team: list[tuple[int, str]] = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        parts = line.replace("，", " ").replace(",", " ").replace("%", " ").split()
+        if not parts:
+            continue
+        if len(parts) != 2:
+            raise Invalid(
+                errors={"team": [_("第 %(n)d 行应为“工号 比例”，例如 E00012 60。", n=number)]}
+            )
+        user_id = db.session.scalar(
+            sa.select(User.id).where(User.employee_no == parts[0], User.active.is_(True))
+        )
+        if user_id is None:
+            raise Invalid(errors={"team": [_("第 %(n)d 行的工号找不到。", n=number)]})
+        team.append((user_id, parts[1]))
+    return team
 
 
 def review_days(major: bool) -> int:
@@ -88,6 +110,7 @@ def _check_upload(upload: Upload) -> None:
         )
 
 
+@transaction
 def submit(
     author: User,
     *,
