@@ -300,6 +300,7 @@ def stats_export():
         for k in InnovationKind
     ]
     rows.append([_("合计"), *[stats.by_stage[s] for s in Stage], stats.total])
+    rate = f"{stats.adoption_rate:.1%}" if stats.adoption_rate is not None else "—"
     notes = [
         _(
             "单位：%(org)s；期间：%(start)s 至 %(end)s",
@@ -307,10 +308,7 @@ def stats_export():
             start=stats.start,
             end=stats.end,
         ),
-        _(
-            "采纳率：%(rate)s",
-            rate=f"{stats.adoption_rate:.1%}" if stats.adoption_rate is not None else "—",
-        ),
+        _("采纳率：%(rate)s", rate=rate),
         _(
             "答复天数中位数：%(days)s",
             days=stats.median_days if stats.median_days is not None else "—",
