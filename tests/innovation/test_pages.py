@@ -257,3 +257,17 @@ def test_api_opinion_notice_and_scope(client, auth, world):
     assert client.get(f"/api/v1/innovation/items/{created['id']}").status_code == 404
     listed = client.get("/api/v1/innovation/items").get_json()
     assert listed["total"] == 0
+
+
+def test_the_queue_page_keeps_its_queries_as_items_grow(client, auth, world, query_counter):
+    auth.login(world["officer"])
+    submit(world["worker"])
+    client.get("/innovation/review")  # the menu and badge are cached from here on
+    with query_counter() as few:
+        assert client.get("/innovation/review").status_code == 200
+    for n in range(12):
+        author = factories.UserFactory(organization=world["workshop"])
+        submit(author, title=f"建议{n}")
+    with query_counter() as many:
+        assert client.get("/innovation/review").status_code == 200
+    assert len(many) == len(few)

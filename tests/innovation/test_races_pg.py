@@ -96,3 +96,22 @@ def test_two_spendings_cannot_overdraw_the_balance(pg_app):
     db.session.expire_all()
     assert db.session.get(Studio, studio_id).balance == Decimal("2000.00")
     assert db.session.query(LedgerEntry).filter_by(kind="spending").count() == 1
+
+
+def test_similar_items_and_merge_on_postgresql(pg_app):
+    enterprise, officers, worker = _people(pg_app)
+    mate = factories.UserFactory(organization=worker.organization)
+    original = services.submit(
+        worker, kind="suggestion", title="焊接夹具改进", problem="焊接工件变形返工多", method="m"
+    )
+    later = services.submit(
+        mate, kind="suggestion", title="改进焊接夹具", problem="焊接工件变形返工", method="m"
+    )
+    found = services.similar(mate, "改进焊接夹具", "焊接工件变形返工", exclude_id=later.id)
+    assert [s.item.id for s in found] == [original.id]
+    services.support(officers[1], original)
+    services.support(officers[1], later)
+    services.merge(officers[0], later, original)
+    db.session.expire_all()
+    assert db.session.get(Innovation, original.id).supporters_count == 2  # officer + mate
+    assert db.session.get(Innovation, later.id).stage == Stage.merged

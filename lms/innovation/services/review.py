@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 from flask_babel import gettext as _
 
 from lms import signals
@@ -22,6 +23,10 @@ from lms.innovation.models import DECISIONS, Innovation, InnovationSupporter, St
 from lms.innovation.services.common import can_support, now, transaction, visible_condition
 
 
+#: What a list row shows besides the item: its author and organization, loaded with it.
+_LIST_LOADS = (joinedload(Innovation.author), joinedload(Innovation.organization))
+
+
 @dataclass
 class ItemFilter:
     q: str | None = None
@@ -33,7 +38,7 @@ class ItemFilter:
 
 def items_query(actor: User, filters: ItemFilter | None = None) -> sa.Select:
     filters = filters or ItemFilter()
-    stmt = sa.select(Innovation).where(visible_condition(actor))
+    stmt = sa.select(Innovation).options(*_LIST_LOADS).where(visible_condition(actor))
     if filters.mine:
         stmt = stmt.where(Innovation.author_id == actor.id)
     if filters.stage:
@@ -51,9 +56,13 @@ def items_query(actor: User, filters: ItemFilter | None = None) -> sa.Select:
 def queue_query(actor: User, overdue_only: bool = False) -> sa.Select:
     """Items waiting for the officer's units, the oldest deadline first."""
     scope.require_officer(actor)
-    stmt = sa.select(Innovation).where(
-        Innovation.stage == Stage.review,
-        Innovation.organization_id.in_(scope.scoped_org_ids(actor)),
+    stmt = (
+        sa.select(Innovation)
+        .options(*_LIST_LOADS)
+        .where(
+            Innovation.stage == Stage.review,
+            Innovation.organization_id.in_(scope.scoped_org_ids(actor)),
+        )
     )
     if overdue_only:
         stmt = stmt.where(Innovation.due_at < now())
