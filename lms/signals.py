@@ -82,6 +82,9 @@ certificate_issued = lms_signals.signal("certificate-issued")
 innovation_submitted = lms_signals.signal("innovation-submitted")
 #: innovation_id, author_id, stage: "adopted" | "trial" | "not_adopted", decided_by_id
 innovation_decided = lms_signals.signal("innovation-decided")
+#: innovation_id, organization_id, author_id — past its answer deadline, escalated once
+#: (the officers above the unit should be told)
+innovation_overdue = lms_signals.signal("innovation-overdue")
 #: innovation_id, into_id, author_id — a duplicate merged into the earlier item
 innovation_merged = lms_signals.signal("innovation-merged")
 #: innovation_id, verified_by_id

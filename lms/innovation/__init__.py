@@ -5,6 +5,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from datetime import timedelta
+
     from flask_babel import lazy_gettext as _l
 
     from lms.accounts.models import Role
@@ -17,6 +19,12 @@ def init_app(app: Flask) -> None:
     labels.register(app)
     home_cards.register()
     demo.register()
+
+    celery = app.extensions["celery"]
+    celery.conf.beat_schedule["innovation-escalate-overdue"] = {
+        "task": "lms.innovation.tasks.escalate_overdue",
+        "schedule": timedelta(hours=1),
+    }
 
     nav.register("innovation.mine", _l("我的建议"), roles=[Role.worker], order=60)
     nav.register("innovation.queue", _l("创新评审"), roles=[Role.officer, Role.admin], order=62)

@@ -65,6 +65,7 @@ class Innovation(TimestampMixin, Base):
     version: Mapped[int] = mapped_column(default=1)
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
     due_at: Mapped[datetime | None]
+    escalated_at: Mapped[datetime | None]  # when the overdue item was escalated (once)
     decided_at: Mapped[datetime | None]
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     decision_reason: Mapped[str | None] = mapped_column(sa.Text)

@@ -2,7 +2,7 @@
 
 Revision ID: 0011_innovation
 Revises: 0006_courses_security
-Create Date: 2026-12-02 14:04:06.316775
+Create Date: 2026-12-02 14:19:27.251232
 
 """
 
@@ -232,6 +232,7 @@ def upgrade():
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("submitted_at", lms.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("due_at", lms.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("escalated_at", lms.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("decided_at", lms.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("decided_by_id", sa.Integer(), nullable=True),
         sa.Column("decision_reason", sa.Text(), nullable=True),

@@ -119,3 +119,29 @@ def test_similar_earlier_items_are_found_in_the_same_enterprise(world, app):
     assert [s.item.id for s in found] == [earlier.id]
     other = __import__("tests.factories", fromlist=["x"]).UserFactory(organization=world["other"])
     assert services.similar(other, "改进焊接夹具", "焊接工件变形返工") == []
+
+
+def test_overdue_items_are_escalated_once(world, clock):
+    from lms import signals
+    from lms.innovation import tasks
+
+    item = submit(world["worker"])
+    submit(world["worker"], major=True, title="重大")
+    heard = []
+
+    def listener(sender, **payload):
+        heard.append(payload)
+
+    with signals.innovation_overdue.connected_to(listener):
+        clock.move(days=59)
+        assert tasks.escalate_overdue() == 0
+        clock.move(days=2)
+        assert tasks.escalate_overdue() == 1
+        assert tasks.escalate_overdue() == 0
+    assert heard == [
+        {
+            "innovation_id": item.id,
+            "organization_id": world["workshop"].id,
+            "author_id": world["worker"].id,
+        }
+    ]

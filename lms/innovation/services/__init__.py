@@ -31,6 +31,7 @@ from lms.innovation.services.duplicates import similar  # noqa: F401
 from lms.innovation.services.review import (  # noqa: F401
     ItemFilter,
     decide,
+    escalate_overdue,
     is_overdue,
     items_query,
     merge,

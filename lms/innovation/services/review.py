@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from lms import signals
 from lms.accounts import scope
@@ -21,7 +21,6 @@ from lms.errors import Conflict, Invalid, NotFound
 from lms.extensions import db
 from lms.innovation.models import DECISIONS, Innovation, InnovationSupporter, Stage
 from lms.innovation.services.common import can_support, now, transaction, visible_condition
-
 
 #: What a list row shows besides the item: its author and organization, loaded with it.
 _LIST_LOADS = (joinedload(Innovation.author), joinedload(Innovation.organization))
@@ -238,3 +237,46 @@ def merge(actor: User, duplicate: Innovation, original: Innovation) -> Innovatio
         author_id=duplicate.author_id,
     )
     return duplicate
+
+
+def escalate_overdue(limit: int = 500) -> list[int]:
+    """Escalate items past their deadline, each once: the officers of the unit's parent are
+    told through ``innovation_overdue``. A conditional UPDATE marks them, so two sweeps at
+    once never escalate the same item twice."""
+    at = now()
+    candidates = list(
+        db.session.scalars(
+            sa.select(Innovation.id)
+            .where(
+                Innovation.stage == Stage.review,
+                Innovation.due_at < at,
+                Innovation.escalated_at.is_(None),
+            )
+            .order_by(Innovation.due_at)
+            .limit(limit)
+        )
+    )
+    escalated = []
+    for item_id in candidates:
+        result = db.session.execute(
+            sa.update(Innovation)
+            .where(Innovation.id == item_id, Innovation.escalated_at.is_(None))
+            .values(escalated_at=at)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:
+            escalated.append(item_id)
+    rows = db.session.execute(
+        sa.select(Innovation.id, Innovation.organization_id, Innovation.author_id).where(
+            Innovation.id.in_(escalated)
+        )
+    ).all()
+    db.session.commit()
+    for item_id, organization_id, author_id in rows:
+        signals.emit(
+            signals.innovation_overdue,
+            innovation_id=item_id,
+            organization_id=organization_id,
+            author_id=author_id,
+        )
+    return escalated
