@@ -259,3 +259,29 @@ class Stats(MethodView):
             "median_days": stats.median_days,
             "verified_benefit": stats.verified_benefit,
         }
+
+
+@blp.route("/innovation/grades")
+class Grades(MethodView):
+    @blp.response(200, schemas.InnovationGradeTableSchema)
+    def get(self):
+        """The reward grade table in use, highest threshold first."""
+        return {"grades": services.grade_table()}
+
+    @blp.arguments(schemas.InnovationGradeTableSchema)
+    @blp.response(200, schemas.InnovationGradeTableSchema)
+    def put(self, data):
+        """Admins: replace the grade table (audited)."""
+        return {"grades": services.set_grade_table(current_user, data["grades"])}
+
+
+@blp.route("/innovation/studios/<int:studio_id>/members")
+class StudioMembers(MethodView):
+    @blp.arguments(schemas.InnovationStudioMemberSchema)
+    @blp.response(201, schemas.InnovationStudioSchema)
+    def post(self, data, studio_id: int):
+        """Officers in scope: add a member to the studio (409 if already one)."""
+        studio = services.get_studio(current_user, studio_id)
+        user = services.get_person(current_user, data["user_id"], "user_id")
+        services.add_member(current_user, studio, user)
+        return studio

@@ -176,3 +176,20 @@ class InnovationStatsSchema(Schema):
     adoption_rate = fields.Float(allow_none=True)
     median_days = fields.Float(allow_none=True)
     verified_benefit = fields.Decimal(**MONEY)
+
+
+class InnovationGradeSchema(Schema):
+    grade = fields.Int(required=True, validate=validate.Range(min=1, max=20))
+    name = fields.Str(required=True, validate=validate.Length(min=1, max=40))
+    min_benefit = fields.Decimal(required=True, places=2, as_string=True)
+    amount = fields.Decimal(required=True, places=2, as_string=True)
+
+
+class InnovationGradeTableSchema(Schema):
+    grades = fields.List(
+        fields.Nested(InnovationGradeSchema), required=True, validate=validate.Length(min=1, max=20)
+    )
+
+
+class InnovationStudioMemberSchema(Schema):
+    user_id = fields.Int(required=True, validate=validate.Range(min=1, max=2**31 - 1))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 import sqlalchemy as sa
 from openpyxl import load_workbook
@@ -10,6 +11,7 @@ from openpyxl import load_workbook
 from lms.accounts.models import HonorKind
 from lms.core.demo import DEMO_PASSWORD
 from lms.extensions import db
+from lms.innovation import services
 from lms.innovation.models import Innovation, InnovationMember, Stage, Studio
 from tests import factories
 from tests.innovation.conftest import submit
@@ -271,3 +273,62 @@ def test_the_queue_page_keeps_its_queries_as_items_grow(client, auth, world, que
     with query_counter() as many:
         assert client.get("/innovation/review").status_code == 200
     assert len(many) == len(few)
+
+
+def test_api_grade_table_is_for_admins_and_is_used(client, auth, world):
+    auth.login(world["officer"])
+    assert client.get("/api/v1/innovation/grades").get_json()["grades"][0]["amount"] == "10000.00"
+    table = {"grades": [{"grade": 1, "name": "甲", "min_benefit": "1", "amount": "50"}]}
+    assert client.put("/api/v1/innovation/grades", json=table).status_code == 403
+    auth.logout()
+    admin = factories.UserFactory(roles=["admin"])
+    auth.login(admin)
+    assert client.put("/api/v1/innovation/grades", json=table).status_code == 200
+    assert services.grade_for(Decimal("5")).amount == 50
+
+
+def test_api_studio_members_and_ledger_scope(client, auth, world):
+    factories.HonorFactory(user=world["worker"], kind=HonorKind.model_worker)
+    auth.login(world["officer"])
+    created = client.post(
+        "/api/v1/innovation/studios",
+        json={
+            "name": "甲",
+            "lead_id": world["worker"].id,
+            "organization_id": world["enterprise"].id,
+            "level": "city",
+            "year": 2026,
+        },
+    )
+    assert created.status_code == 201, created.get_json()
+    sid = created.get_json()["id"]
+    assert (
+        client.post(
+            f"/api/v1/innovation/studios/{sid}/decision", json={"approve": True}
+        ).status_code
+        == 200
+    )
+    added = client.post(
+        f"/api/v1/innovation/studios/{sid}/members", json={"user_id": world["mate"].id}
+    )
+    assert added.status_code == 201
+    again = client.post(
+        f"/api/v1/innovation/studios/{sid}/members", json={"user_id": world["mate"].id}
+    )
+    assert again.status_code == 409
+    grant = client.post(
+        f"/api/v1/innovation/studios/{sid}/ledger",
+        json={"kind": "grant", "amount": "5000", "description": "拨款"},
+    )
+    assert grant.status_code == 201 and grant.get_json()["balance_after"] == "5000.00"
+    auth.logout()
+    auth.login(world["outsider"])
+    assert client.get(f"/api/v1/innovation/studios/{sid}").status_code == 200  # named: public
+    assert client.get(f"/api/v1/innovation/studios/{sid}/ledger").status_code == 404
+    assert (
+        client.post(
+            f"/api/v1/innovation/studios/{sid}/ledger",
+            json={"kind": "spending", "amount": "1", "description": "x"},
+        ).status_code
+        == 404
+    )

@@ -176,6 +176,8 @@ def _move(actor, studio, expected: StudioStatus, new: StudioStatus, reason) -> N
 @transaction
 def add_member(actor: User, studio: Studio, user: User) -> None:
     _manageable(actor, studio)
+    if studio.status in (StudioStatus.rejected, StudioStatus.revoked):
+        raise Conflict(_("工作室已撤销或未获命名，不能再加成员。"))
     if any(m.user_id == user.id for m in studio.members):
         raise Conflict(_("这名职工已是工作室成员。"))
     studio.members.append(StudioMember(user_id=user.id))
