@@ -7,8 +7,10 @@ from flask.views import MethodView
 from flask_login import current_user
 
 from lms.core.apiutil import PageArgsSchema, api_blueprint, page_of, paginated
+from lms.errors import NotFound
+from lms.extensions import db
 from lms.innovation import schemas, services
-from lms.innovation.models import Stage
+from lms.innovation.models import Innovation, Stage
 
 blp = api_blueprint(
     "innovation-api",
@@ -108,10 +110,6 @@ class Support(MethodView):
     @blp.response(200, schemas.InnovationSupportSchema)
     def post(self, item_id: int):
         """Colleagues of the same enterprise support an item, once."""
-        from lms.errors import NotFound
-        from lms.extensions import db
-        from lms.innovation.models import Innovation
-
         item = db.session.get(Innovation, item_id)
         if item is None:
             raise NotFound()
@@ -217,8 +215,6 @@ class StudioLedger(MethodView):
         """Officers in scope: the studio's ledger, oldest first."""
         studio = services.get_studio(current_user, studio_id)
         if not services.can_manage(current_user, studio):
-            from lms.errors import NotFound
-
             raise NotFound()
         return studio.entries
 

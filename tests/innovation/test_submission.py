@@ -99,3 +99,13 @@ def test_an_attachment_over_the_limit_is_refused(world, app):
     with pytest.raises(Invalid):
         submit(world["worker"], attachments=[big])
     assert _count(Innovation) == 0
+
+
+def test_team_members_are_colleagues_of_the_same_enterprise(world):
+    from tests import factories
+
+    elsewhere = factories.UserFactory(organization=world["other"])
+    with pytest.raises(Invalid) as caught:
+        submit(world["worker"], team=[(world["worker"].id, 50), (elsewhere.id, 50)])
+    assert caught.value.errors["team"] == ["找不到这名职工。"]
+    assert _count(Innovation) == 0

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from lms.accounts import scope
 from lms.accounts.models import Organization, User
 from lms.db import utcnow
-from lms.errors import NotFound
+from lms.errors import Invalid, NotFound
 from lms.extensions import db
 from lms.innovation.models import Innovation, InnovationMember
 
@@ -107,8 +107,6 @@ def get_reviewable(actor: User, item_id: int) -> Innovation:
 def get_person(actor: User, user_id: int, field: str) -> User:
     user = db.session.get(User, user_id) if user_id else None
     if user is None or not user.active:
-        from lms.errors import Invalid
-
         raise Invalid(errors={field: [_("找不到这名职工。")]})
     return user
 

@@ -17,7 +17,7 @@ from lms.accounts import scope
 from lms.accounts.models import User
 from lms.audit.services import record
 from lms.core.tabular import xlsx_bytes
-from lms.errors import Conflict, Invalid, NotFound
+from lms.errors import Conflict, Forbidden, Invalid, NotFound
 from lms.extensions import db
 from lms.innovation.models import Innovation, RewardGrade, RewardLine
 from lms.innovation.services.common import transaction
@@ -51,8 +51,6 @@ def grade_table() -> list[Grade]:
 def set_grade_table(actor: User, grades: list[dict]) -> list[Grade]:
     """Admins replace the table: grades numbered 1.., thresholds and amounts positive."""
     if not scope.is_admin(actor):
-        from lms.errors import Forbidden
-
         raise Forbidden()
     if not grades:
         raise Invalid(errors={"grades": [_("至少要有一个等级。")]})

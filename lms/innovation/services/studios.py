@@ -107,7 +107,10 @@ def register_studio(
     members = []
     for user_id in dict.fromkeys(member_ids or []):
         if user_id != lead.id:
-            members.append(StudioMember(user_id=get_person(actor, user_id, "member_ids").id))
+            person = get_person(actor, user_id, "member_ids")
+            if not scope.org_in_scope(actor, person.organization):
+                raise Invalid(errors={"member_ids": [_("找不到这名职工。")]})
+            members.append(StudioMember(user_id=person.id))
     studio = Studio(
         name=name[:120],
         lead_id=lead.id,
@@ -176,6 +179,8 @@ def _move(actor, studio, expected: StudioStatus, new: StudioStatus, reason) -> N
 @transaction
 def add_member(actor: User, studio: Studio, user: User) -> None:
     _manageable(actor, studio)
+    if not scope.org_in_scope(actor, user.organization):
+        raise Invalid(errors={"user_id": [_("找不到这名职工。")]})
     if studio.status in (StudioStatus.rejected, StudioStatus.revoked):
         raise Conflict(_("工作室已撤销或未获命名，不能再加成员。"))
     if any(m.user_id == user.id for m in studio.members):

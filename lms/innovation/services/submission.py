@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
+import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
@@ -22,7 +23,7 @@ from lms.innovation.models import (
     InnovationMember,
     Stage,
 )
-from lms.innovation.services.common import get_person, now, transaction
+from lms.innovation.services.common import enterprise_path, get_person, now, transaction
 
 ALLOWED_TYPES = {
     "image/jpeg": (b"\xff\xd8\xff",),
@@ -41,8 +42,6 @@ class Upload:
 
 def team_from_text(author: User, text: str | None) -> list[tuple[int, str]]:
     """Team lines as typed on a phone, one "工号 比例" per line (e.g. ``E00012 60``)."""
-    import sqlalchemy as sa
-
     team: list[tuple[int, str]] = []
     for number, line in enumerate((text or "").splitlines(), start=1):
         parts = line.replace("，", " ").replace(",", " ").replace("%", " ").split()
@@ -84,7 +83,10 @@ def _shares(author: User, team: list[tuple[int, object]]) -> list[tuple[User, De
         if user_id in seen:
             raise Invalid(errors={"team": [_("同一人不能重复列入团队。")]})
         seen.add(user_id)
-        people.append((get_person(author, user_id, "team"), share))
+        person = get_person(author, user_id, "team")
+        if not person.organization.path.startswith(enterprise_path(author.organization)):
+            raise Invalid(errors={"team": [_("找不到这名职工。")]})  # only colleagues
+        people.append((person, share))
     if author.id not in seen:
         raise Invalid(errors={"team": [_("团队成员须包括提交人本人。")]})
     total = sum((s for _u, s in people), Decimal("0"))

@@ -85,8 +85,6 @@ def submit():
                         "success",
                     )
                 return redirect(url_for("innovation.detail", item_id=item.id))
-    elif request.method == "POST" and form.errors:
-        pass
     return render_template(
         "innovation/form.html", form=form, similar=similar, support_form=EmptyForm()
     )
