@@ -13,6 +13,7 @@ from lms.errors import Conflict, Forbidden, Invalid
 from lms.extensions import db
 from lms.innovation import services
 from lms.innovation.models import RewardLine
+from tests import factories
 from tests.innovation.conftest import submit
 
 
@@ -26,8 +27,14 @@ def adopted(world):
 
 @pytest.fixture
 def finance(world):
-    services.assign_finance_duty(world["officer"], world["officer2"], world["enterprise"])
+    admin = factories.UserFactory(roles=["admin"])
+    services.assign_finance_duty(admin, world["officer2"], world["enterprise"])
     return world["officer2"]
+
+
+def test_an_officer_cannot_give_themselves_the_finance_duty(world):
+    with pytest.raises(Forbidden):
+        services.assign_finance_duty(world["officer"], world["officer"], world["enterprise"])
 
 
 def _record(world, item, actual="120000"):

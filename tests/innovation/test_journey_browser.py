@@ -15,7 +15,8 @@ def test_submit_adopt_verify_reward(live_server, phone, new_page):
     officer = UserFactory(organization=enterprise, roles=[Role.officer], name="林专员")
     finance = UserFactory(organization=enterprise, roles=[Role.officer], name="钱会计")
     worker = UserFactory(organization=workshop, name="王小虎")
-    services.assign_finance_duty(officer, finance, enterprise)
+    admin = UserFactory(organization=enterprise.parent, roles=[Role.admin])
+    services.assign_finance_duty(admin, finance, enterprise)
     db.session.commit()
 
     browser_login(phone, live_server, worker.employee_no, DEFAULT_PASSWORD)

@@ -144,8 +144,10 @@ def verify_benefit(actor: User, item: Innovation) -> Innovation:
 
 @transaction
 def assign_finance_duty(actor: User, user: User, organization: Organization) -> FinanceDuty:
-    """An admin, or an officer for their own subtree, gives an officer the finance duty."""
-    scope.require_org_in_scope(actor, organization)
+    """An admin gives an officer the finance duty for an organization's subtree. Officers
+    cannot: whoever records a benefit must not be able to make themselves its verifier."""
+    if not scope.is_admin(actor):
+        raise Forbidden(_("财务核定职责由管理员授予。"))
     if not scope.is_officer(user):
         raise Invalid(errors={"user_id": [_("财务核定职责只能交给培训专员。")]})
     if not scope.org_in_scope(user, organization):

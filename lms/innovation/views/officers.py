@@ -17,7 +17,7 @@ from lms.accounts.models import User
 from lms.accounts.services import organizations_in_scope
 from lms.core.pages import paginate
 from lms.core.tabular import xlsx_bytes
-from lms.errors import DomainError, NotFound
+from lms.errors import DomainError, Forbidden, NotFound
 from lms.extensions import db
 from lms.innovation import services
 from lms.innovation.forms import BenefitForm, DecideForm, DutyForm, EmptyForm, MergeForm
@@ -224,6 +224,8 @@ def duties():
     form = DutyForm()
     orgs = db.session.scalars(organizations_in_scope(current_user)).all()
     form.organization_id.choices = [(o.id, o.name) for o in orgs]
+    if request.method == "POST" and not scope.is_admin(current_user):
+        raise Forbidden(_("财务核定职责由管理员授予。"))
     if form.validate_on_submit():
         user = db.session.scalar(
             sa.select(User).where(User.employee_no == form.employee_no.data.strip())
@@ -244,7 +246,9 @@ def duties():
             flash(_("已授予财务核定职责。"), "success")
             return redirect(url_for("innovation.duties"))
     return render_template(
-        "innovation/duties.html", form=form, duties=paginate(services.duties_query(current_user))
+        "innovation/duties.html",
+        form=form if scope.is_admin(current_user) else None,
+        duties=paginate(services.duties_query(current_user)),
     )
 
 
