@@ -332,3 +332,20 @@ def test_api_studio_members_and_ledger_scope(client, auth, world):
         ).status_code
         == 404
     )
+
+
+def test_reward_ledger_search(client, auth, world):
+    item = submit(world["worker"])
+    admin = factories.UserFactory(roles=["admin"])
+    services.assign_finance_duty(admin, world["officer2"], world["enterprise"])
+    services.decide(world["officer"], item, "adopted", None)
+    services.set_benefit(world["officer"], item, actual_benefit="60000", formula="f")
+    services.verify_benefit(world["officer2"], item)
+    services.compute_reward(world["officer"], item)
+    auth.login(world["officer"])
+    found = client.get(f"/innovation/rewards?q={world['worker'].employee_no}").get_data(
+        as_text=True
+    )
+    assert "焊接夹具改进" in found and "合计：1000.00 元" in found
+    missing = client.get("/innovation/rewards?q=没有这个人").get_data(as_text=True)
+    assert "焊接夹具改进" not in missing and "合计：0.00 元" in missing

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from lms import signals
 from lms.accounts import scope
@@ -158,9 +159,19 @@ def compute_reward(actor: User, item: Innovation) -> list[RewardLine]:
     return lines
 
 
-def ledger_query(actor: User, user_id: int | None = None) -> sa.Select:
-    """Reward lines: a worker their own; officers those of items in their subtree."""
-    stmt = sa.select(RewardLine).join(Innovation, RewardLine.innovation_id == Innovation.id)
+def ledger_query(actor: User, user_id: int | None = None, q: str | None = None) -> sa.Select:
+    """Reward lines: a worker their own; officers those of items in their subtree; ``q``
+    searches the person's name or employee number and the item's title."""
+    stmt = (
+        sa.select(RewardLine)
+        .join(Innovation, RewardLine.innovation_id == Innovation.id)
+        .options(joinedload(RewardLine.user), joinedload(RewardLine.innovation))
+    )
+    if q:
+        like = f"%{q.strip()}%"
+        stmt = stmt.join(User, RewardLine.user_id == User.id).where(
+            sa.or_(User.name.like(like), User.employee_no.like(like), Innovation.title.like(like))
+        )
     if scope.is_admin(actor) or scope.is_officer(actor):
         stmt = stmt.where(Innovation.organization_id.in_(scope.scoped_org_ids(actor)))
         if user_id:

@@ -192,9 +192,10 @@ def link_studio(item_id: int):
 @bp.route("/rewards")
 @login_required
 def rewards():
-    lines = paginate(services.ledger_query(current_user))
+    q = (request.args.get("q") or "").strip() or None
+    lines = paginate(services.ledger_query(current_user, q=q))
     total = db.session.scalar(
-        services.ledger_query(current_user)
+        services.ledger_query(current_user, q=q)
         .with_only_columns(
             sa.func.coalesce(sa.func.sum(sa.literal_column("innovation_rewards.amount")), 0)
         )
@@ -206,6 +207,7 @@ def rewards():
         total=Decimal(total or 0).quantize(Decimal("0.01")),
         officer=scope.is_officer(current_user) or scope.is_admin(current_user),
         grades=services.grade_table(),
+        q=q,
     )
 
 
