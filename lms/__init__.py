@@ -28,6 +28,7 @@ DOMAIN_PACKAGES = [
     "lms.training",
     "lms.mentorship",
     "lms.care",
+    "lms.innovation",
     "lms.notifications",
     "lms.certificates",
 ]

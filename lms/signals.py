@@ -96,3 +96,21 @@ care_checkup_booked = lms_signals.signal("care-checkup-booked")
 #: recuperation trip's roster changed; the person should be told (approved: with reminders
 #: before the trip's start, read from /care/me)
 care_trip_decided = lms_signals.signal("care-trip-decided")
+
+# innovation -------------------------------------------------------------------------------
+# Payloads carry ids (and the stage as a string); listeners read what else they need.
+#: innovation_id, organization_id, author_id, stage: "review" | "opinion"
+innovation_submitted = lms_signals.signal("innovation-submitted")
+#: innovation_id, author_id, stage: "adopted" | "trial" | "not_adopted", decided_by_id
+innovation_decided = lms_signals.signal("innovation-decided")
+#: innovation_id, organization_id, author_id — past its answer deadline, escalated once
+#: (the officers above the unit should be told)
+innovation_overdue = lms_signals.signal("innovation-overdue")
+#: innovation_id, into_id, author_id — a duplicate merged into the earlier item
+innovation_merged = lms_signals.signal("innovation-merged")
+#: innovation_id, verified_by_id
+innovation_benefit_verified = lms_signals.signal("innovation-benefit-verified")
+#: innovation_id, user_ids: list[int] — the reward lines written for these people
+innovation_reward_computed = lms_signals.signal("innovation-reward-computed")
+#: studio_id, lead_id, status: "named" | "rejected" | "revoked"
+studio_decided = lms_signals.signal("studio-decided")

@@ -1,0 +1,114 @@
+"""Forms for the innovation pages; the submission form is built for a phone."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from lms.innovation.labels import KIND_LABELS, STUDIO_LEVEL_LABELS
+from lms.innovation.models import DECISIONS, EntryKind
+
+
+class SubmitForm(FlaskForm):
+    kind = SelectField(_l("类别"), choices=[(k.value, v) for k, v in KIND_LABELS.items()])
+    title = StringField(_l("标题"), validators=[DataRequired(_l("请填写标题。")), Length(max=120)])
+    problem = TextAreaField(
+        _l("存在的问题"),
+        validators=[DataRequired(_l("请写明存在的问题。")), Length(max=4000)],
+    )
+    method = TextAreaField(_l("解决办法"), validators=[Optional(), Length(max=6000)])
+    expected_benefit = TextAreaField(_l("预期效益"), validators=[Optional(), Length(max=2000)])
+    major = BooleanField(_l("重大项目（评审期限 90 天）"))
+    team = TextAreaField(_l("团队成员（可不填）"), validators=[Optional(), Length(max=2000)])
+    files = MultipleFileField(_l("照片或 PDF（可不传）"))
+
+
+class DecideForm(FlaskForm):
+    outcome = RadioField(
+        _l("评审结论"),
+        choices=[(s.value, s.value) for s in DECISIONS],
+        validators=[InputRequired(_l("请选择评审结论。"))],
+    )
+    reason = TextAreaField(
+        _l("意见或理由（不采纳时必填，提交人可见）"), validators=[Length(max=2000)]
+    )
+
+
+class MergeForm(FlaskForm):
+    original_id = IntegerField(
+        _l("并入的原项目编号"), validators=[InputRequired(_l("请填写原项目编号。"))]
+    )
+
+
+class BenefitForm(FlaskForm):
+    target_benefit = DecimalField(_l("目标年净效益（元）"), places=2, validators=[Optional()])
+    forecast_benefit = DecimalField(_l("预测年净效益（元）"), places=2, validators=[Optional()])
+    actual_benefit = DecimalField(_l("实际年净效益（元）"), places=2, validators=[Optional()])
+    formula = TextAreaField(_l("计算公式"), validators=[Optional(), Length(max=2000)])
+    reason = StringField(_l("修改理由（已核定时必填）"), validators=[Optional(), Length(max=500)])
+
+
+class EmptyForm(FlaskForm):
+    """CSRF only: a button that changes something."""
+
+
+class StudioForm(FlaskForm):
+    name = StringField(
+        _l("工作室名称"), validators=[DataRequired(_l("请填写名称。")), Length(max=120)]
+    )
+    lead_no = StringField(_l("领办人工号"), validators=[DataRequired(_l("请填写领办人工号。"))])
+    organization_id = SelectField(_l("依托单位"), coerce=int)
+    trade = StringField(_l("工种"), validators=[Optional(), Length(max=64)])
+    level = SelectField(_l("级别"), choices=[(k.value, v) for k, v in STUDIO_LEVEL_LABELS.items()])
+    year = IntegerField(_l("命名年度"), validators=[InputRequired(), NumberRange(2000, 2100)])
+    plan = TextAreaField(_l("工作计划"), validators=[Optional(), Length(max=4000)])
+    members = TextAreaField(_l("成员工号（每行一个）"), validators=[Optional(), Length(max=2000)])
+
+
+class StudioDecisionForm(FlaskForm):
+    approve = RadioField(
+        _l("审核结论"),
+        choices=[("1", _l("予以命名")), ("0", _l("不予命名"))],
+        validators=[InputRequired(_l("请选择结论。"))],
+    )
+    reason = TextAreaField(_l("理由（不予命名时必填）"), validators=[Length(max=2000)])
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(
+        _l("理由"), validators=[DataRequired(_l("请写明理由。")), Length(max=2000)]
+    )
+
+
+class LedgerForm(FlaskForm):
+    kind = SelectField(
+        _l("类型"),
+        choices=[(EntryKind.grant.value, _l("拨款")), (EntryKind.spending.value, _l("支出"))],
+    )
+    amount = DecimalField(
+        _l("金额（元）"), places=2, validators=[InputRequired(_l("请填写金额。"))]
+    )
+    description = StringField(
+        _l("用途或来源"), validators=[DataRequired(_l("请写明用途或来源。")), Length(max=200)]
+    )
+    corrects_id = IntegerField(_l("更正的记录编号（可不填）"), validators=[Optional()])
+
+
+class DutyForm(FlaskForm):
+    employee_no = StringField(_l("专员工号"), validators=[DataRequired(_l("请填写工号。"))])
+    organization_id = SelectField(_l("负责单位"), coerce=int)
+
+
+class StudioLinkForm(FlaskForm):
+    studio_id = SelectField(_l("所属创新工作室"), coerce=int)

@@ -1,0 +1,13 @@
+"""HTML pages of innovation, split by who uses them:
+
+- ``items``: a worker's list, the phone submission form with similar items, an item's page
+- ``officers``: the review queue and overdue list, decisions, merging, benefit, verification,
+  rewards, the finance duties and statistics
+- ``studios``: the studio registry, a studio's page, naming, revocation and the ledger
+"""
+
+from flask import Blueprint
+
+bp = Blueprint("innovation", __name__, template_folder="../templates", url_prefix="/innovation")
+
+from lms.innovation.views import items, officers, studios  # noqa: E402, F401

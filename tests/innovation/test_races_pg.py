@@ -1,0 +1,117 @@
+"""Races on PostgreSQL, each side on its own connection: two reviewers deciding at once get
+one decision and one "already decided"; two spendings that together overdraw the studio's
+balance get one entry and one refusal."""
+
+from __future__ import annotations
+
+import threading
+from decimal import Decimal
+
+from lms.accounts.models import HonorKind, Role, User
+from lms.errors import Conflict, Invalid
+from lms.extensions import db
+from lms.innovation import services
+from lms.innovation.models import Innovation, LedgerEntry, Stage, Studio
+from tests import factories
+
+
+def _race(app, calls):
+    barrier = threading.Barrier(len(calls))
+    results = []
+
+    def run(call):
+        with app.app_context():
+            prepared = call[0]()
+            barrier.wait()
+            try:
+                call[1](*prepared)
+                db.session.commit()
+                results.append("ok")
+            except (Conflict, Invalid) as exc:
+                db.session.rollback()
+                results.append(exc.message + str(exc.errors))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return results
+
+
+def _people(pg_app):
+    enterprise = factories.EnterpriseFactory()
+    workshop = factories.WorkshopFactory(parent=enterprise)
+    officers = [factories.UserFactory(organization=enterprise, roles=[Role.officer]) for _ in "ab"]
+    worker = factories.UserFactory(organization=workshop)
+    return enterprise, officers, worker
+
+
+def test_two_reviewers_deciding_at_once_one_wins(pg_app):
+    enterprise, officers, worker = _people(pg_app)
+    item = services.submit(worker, kind="suggestion", title="t", problem="p", method="m")
+    db.session.commit()
+    ids = (item.id, [o.id for o in officers])
+
+    def prepare(officer_id):
+        return lambda: (db.session.get(User, officer_id), db.session.get(Innovation, ids[0]))
+
+    results = _race(
+        pg_app,
+        [
+            (prepare(ids[1][0]), lambda u, i: services.decide(u, i, "adopted", None)),
+            (prepare(ids[1][1]), lambda u, i: services.decide(u, i, "not_adopted", "理由")),
+        ],
+    )
+    assert sorted(results, key=len)[0] == "ok"
+    assert results.count("ok") == 1
+    loser = next(r for r in results if r != "ok")
+    assert "另一位评审人" in loser or "已有评审结论" in loser
+    db.session.expire_all()
+    assert db.session.get(Innovation, ids[0]).stage in (Stage.adopted, Stage.not_adopted)
+
+
+def test_two_spendings_cannot_overdraw_the_balance(pg_app):
+    enterprise, officers, worker = _people(pg_app)
+    factories.HonorFactory(user=worker, kind=HonorKind.craftsman)
+    studio = services.register_studio(
+        officers[0], name="甲工作室", lead=worker, organization=enterprise, level="city", year=2026
+    )
+    services.decide_studio(officers[0], studio, True, None)
+    services.add_entry(officers[0], studio, "grant", "5000", "市级工作室拨款")
+    db.session.commit()
+    studio_id = studio.id
+
+    def prepare(officer_id):
+        return lambda: (db.session.get(User, officer_id), db.session.get(Studio, studio_id))
+
+    def spend(u, s):
+        services.add_entry(u, s, "spending", "3000", "购买工装")
+
+    results = _race(pg_app, [(prepare(o.id), spend) for o in officers])
+    assert results.count("ok") == 1
+    assert any("余额不足" in r for r in results)
+    db.session.expire_all()
+    assert db.session.get(Studio, studio_id).balance == Decimal("2000.00")
+    assert db.session.query(LedgerEntry).filter_by(kind="spending").count() == 1
+
+
+def test_similar_items_and_merge_on_postgresql(pg_app):
+    enterprise, officers, worker = _people(pg_app)
+    mate = factories.UserFactory(organization=worker.organization)
+    original = services.submit(
+        worker, kind="suggestion", title="焊接夹具改进", problem="焊接工件变形返工多", method="m"
+    )
+    later = services.submit(
+        mate, kind="suggestion", title="改进焊接夹具", problem="焊接工件变形返工", method="m"
+    )
+    found = services.similar(mate, "改进焊接夹具", "焊接工件变形返工", exclude_id=later.id)
+    assert [s.item.id for s in found] == [original.id]
+    services.support(officers[1], original)
+    services.support(officers[1], later)
+    services.merge(officers[0], later, original)
+    db.session.expire_all()
+    assert db.session.get(Innovation, original.id).supporters_count == 2  # officer + mate
+    assert db.session.get(Innovation, later.id).stage == Stage.merged
