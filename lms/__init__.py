@@ -104,7 +104,7 @@ class DatabaseIntConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
-def _finish_config(app: Flask, config_name: str, ensure_dev_secret) -> None:
+def _finish_config(app: Flask, config_name: str, ensure_dev_secret) -> None:  # noqa: C901, PLR0912, PLR0915 - one check per setting, independent of each other
     config = app.config
     if not config.get("SECRET_KEY"):
         if config_name == "production":

@@ -239,7 +239,7 @@ LECTURE_FIELDS = (
 )
 
 
-def _validate_lecture(kind: LectureKind, data: dict) -> None:
+def _validate_lecture(kind: LectureKind, data: dict) -> None:  # noqa: C901, PLR0912, PLR0915 - one check per lecture kind and field, each independent
     """Check the lecture's fields; web addresses are cleaned in place (``clean_http_url``)."""
     errors: dict[str, list[str]] = {}
     if not (data.get("title") or "").strip():

@@ -136,7 +136,7 @@ class QuizResult:
     course_completed: bool
 
 
-def submit_quiz(actor: User, lecture_id: int, answers: dict[int, list[int]]) -> QuizResult:
+def submit_quiz(actor: User, lecture_id: int, answers: dict[int, list[int]]) -> QuizResult:  # noqa: C901, PLR0912, PLR0915 - marking one answer kind after another, kept in one readable pass
     """Score a quiz submission: {question_id: [option_id, ...]}.
 
     Every option must belong to its question and every question to this quiz; the

@@ -259,7 +259,7 @@ def import_workers(
     return ImportResult(created=len(user_ids), errors=errors, rows=len(sheet.rows))
 
 
-def _validate_row(actor, row_no, values, orgs, errors, seen_numbers, seen_mobiles):
+def _validate_row(actor, row_no, values, orgs, errors, seen_numbers, seen_mobiles):  # noqa: C901, PLR0912, PLR0915 - one check per spreadsheet column, each with its own message
     for column in REQUIRED:
         if not values.get(column):
             errors.add(row_no, column, _("必填。"))

@@ -77,7 +77,7 @@ def parse_networks(value: str | list[str] | None) -> str:
     return "\n".join(networks)
 
 
-def _clean(values: dict) -> None:
+def _clean(values: dict) -> None:  # noqa: C901, PLR0912, PLR0915 - one check per class field, each with its own message
     """Validate and normalise the class's settings in place; ``Invalid`` lists every problem."""
     errors: dict[str, list[str]] = {}
     if not (values.get("title") or "").strip():

@@ -71,7 +71,7 @@ def _recurrence_errors(recurrence: Recurrence) -> dict[str, list[str]]:
     return errors
 
 
-def occurrences(
+def occurrences(  # noqa: C901, PLR0912, PLR0915 - one branch per recurrence rule
     starts_at: datetime, ends_at: datetime, recurrence: Recurrence | None
 ) -> list[tuple[datetime, datetime]]:
     """The (start, end) of every session a schedule makes, in wall-clock local time."""
