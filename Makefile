@@ -47,9 +47,18 @@ run: $(VENV)/.installed translations
 ## The whole suite: fast tier on SQLite, services tier on PostgreSQL + Redis + a real worker,
 ## browser tier in headless Chromium. Tiers whose servers are missing are skipped and listed
 ## (with CI=true they fail instead).
+## The fast tier and the slow tiers run side by side (each pytest session has its own database
+## and Redis prefix); each tier's report is printed whole when both have ended.
 test: $(VENV)/.installed translations
 	$(BIN)/ruff check .
-	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/ruff format --check .
+	@mkdir -p instance; \
+	$(BIN)/pytest -p no:cacheprovider -m "not services and not browser" $(PYTEST_ARGS) > instance/test-fast.log 2>&1 & fast=$$!; \
+	$(BIN)/pytest -p no:cacheprovider -m "services or browser" $(PYTEST_ARGS) > instance/test-slow.log 2>&1 & slow=$$!; \
+	wait $$fast; fast_rc=$$?; wait $$slow; slow_rc=$$?; \
+	echo "== fast tier (SQLite)"; cat instance/test-fast.log; \
+	echo "== services and browser tiers"; cat instance/test-slow.log; \
+	test $$fast_rc -eq 0 -a $$slow_rc -eq 0
 
 ## Only the fast tier (SQLite, eager tasks).
 test-fast: $(VENV)/.installed translations

@@ -108,7 +108,7 @@ innovation_decided = lms_signals.signal("innovation-decided")
 innovation_overdue = lms_signals.signal("innovation-overdue")
 #: innovation_id, into_id, author_id — a duplicate merged into the earlier item
 innovation_merged = lms_signals.signal("innovation-merged")
-#: innovation_id, verified_by_id
+#: innovation_id, author_id, verified_by_id
 innovation_benefit_verified = lms_signals.signal("innovation-benefit-verified")
 #: innovation_id, user_ids: list[int] — the reward lines written for these people
 innovation_reward_computed = lms_signals.signal("innovation-reward-computed")

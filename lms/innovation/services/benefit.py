@@ -137,7 +137,10 @@ def verify_benefit(actor: User, item: Innovation) -> Innovation:
         summary=_("核定效益：%(title)s", title=item.title),
     )
     signals.emit(
-        signals.innovation_benefit_verified, innovation_id=item.id, verified_by_id=actor.id
+        signals.innovation_benefit_verified,
+        innovation_id=item.id,
+        author_id=item.author_id,
+        verified_by_id=actor.id,
     )
     return item
 
