@@ -7,11 +7,12 @@ The app factory (``lms/__init__.py``), which wires every package together, is ex
 Floors, lowest first; a package may import itself and what is below it:
   0 ground: config, lms.db, lms.signals, lms.errors, lms.extensions, lms.celery_app, lms.timeutil
   1 lms.core (imports no domain, nor accounts: what it shows comes through its registries)
-  2 lms.audit, beside and below lms.accounts: accounts records into the audit log, the audit
-    log knows people only by id
-  3 lms.accounts
+  2 lms.accounts
+  3 lms.audit, beside and above lms.accounts: the audit log imports accounts (User, scope) and
+    subscribes to accounts' signals; accounts never imports the audit log
   4 engines (none yet)
-  5 domains: courses, lms.training, lms.mentorship — siblings that never import each other
+  5 domains: courses, lms.training, lms.mentorship, lms.care, lms.innovation — siblings that
+    never import each other
   6 lms.notifications, lms.certificates — they serve the domains through signals and
     registries, and import no domain
   7 overview
@@ -34,12 +35,14 @@ FLOORS = {
     "lms.celery_app": 0,
     "lms.timeutil": 0,
     "lms.core": 1,
-    "lms.audit": 2,
-    "lms.accounts": 3,
+    "lms.accounts": 2,
+    "lms.audit": 3,  # beside and above accounts: audit imports accounts, never the reverse
     # 4: engines (assessment, panel scoring) when they exist
     "courses": 5,
     "lms.training": 5,
     "lms.mentorship": 5,
+    "lms.care": 5,
+    "lms.innovation": 5,
     "lms.notifications": 6,
     "lms.certificates": 6,
     "overview": 7,

@@ -153,7 +153,7 @@ def test_a_unit_nominates_for_the_federation_trip_and_the_organiser_approves(cli
     assert "高铁军" in page and "按优先顺序批准" not in page
     client.post(f"/care/trips/{trip.id}/nominations", data={"person_id": world["hero"].id})
     [nomination] = db.session.scalars(services.roster_query(world["carer"], trip)).all()
-    assert client.post(f"/care/nominations/{nomination.id}/approve").status_code == 302
+    assert client.post(f"/care/nominations/{nomination.id}/approve").status_code == 403
     db.session.expire_all()
     assert nomination.status.value == "nominated"  # the unit cannot approve
     auth.logout()

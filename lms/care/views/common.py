@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
 
-from lms.errors import Conflict, DomainError, Forbidden, Invalid
+from lms.errors import Conflict, DomainError, Invalid
 
 
 def posted_id(name: str) -> int:
@@ -42,11 +42,11 @@ def flash_form(form) -> None:
 
 
 def attempt(action, *args, **kwargs):
-    """Run a state change; a refusal (invalid, conflict, forbidden) becomes a message and
-    None. Not found is not caught: it is a 404."""
+    """Run a state change; an invalid or conflicting input becomes a message and None.
+    A refusal is not caught: Forbidden is a 403, NotFound a 404."""
     try:
         return action(*args, **kwargs)
-    except (Invalid, Conflict, Forbidden) as exc:
+    except (Invalid, Conflict) as exc:
         flash_refusal(exc)
         return None
 
@@ -55,4 +55,4 @@ def back(endpoint: str, **values):
     return redirect(url_for(endpoint, **values))
 
 
-REFUSALS = (Invalid, Conflict, Forbidden)
+REFUSALS = (Invalid, Conflict)  # input to show beside the form; refusals propagate

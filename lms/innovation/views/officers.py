@@ -17,7 +17,7 @@ from lms.accounts.models import User
 from lms.accounts.services import organizations_in_scope
 from lms.core.pages import paginate
 from lms.core.tabular import xlsx_bytes
-from lms.errors import DomainError, Forbidden, NotFound
+from lms.errors import Conflict, Forbidden, Invalid, NotFound
 from lms.extensions import db
 from lms.innovation import services
 from lms.innovation.forms import BenefitForm, DecideForm, DutyForm, EmptyForm, MergeForm
@@ -84,7 +84,7 @@ def decide(item_id: int):
     if item is not None:
         try:
             services.decide(current_user, item, form.outcome.data, form.reason.data)
-        except DomainError as exc:
+        except (Invalid, Conflict) as exc:
             db.session.rollback()
             flash_domain(exc)
         else:
@@ -104,7 +104,7 @@ def merge(item_id: int):
             services.merge(current_user, item, original)
         except NotFound:
             flash(_("找不到这个原项目编号。"), "error")
-        except DomainError as exc:
+        except (Invalid, Conflict) as exc:
             db.session.rollback()
             flash_domain(exc)
         else:
@@ -129,7 +129,7 @@ def benefit(item_id: int):
                 formula=form.formula.data,
                 reason=form.reason.data,
             )
-        except DomainError as exc:
+        except (Invalid, Conflict) as exc:
             db.session.rollback()
             flash_domain(exc)
         else:
@@ -145,7 +145,7 @@ def verify(item_id: int):
     if item is not None:
         try:
             services.verify_benefit(current_user, item)
-        except DomainError as exc:
+        except (Invalid, Conflict) as exc:
             db.session.rollback()
             flash_domain(exc)
         else:
@@ -161,7 +161,7 @@ def reward(item_id: int):
     if item is not None:
         try:
             services.compute_reward(current_user, item)
-        except DomainError as exc:
+        except (Invalid, Conflict) as exc:
             db.session.rollback()
             flash_domain(exc)
         else:
@@ -180,7 +180,7 @@ def link_studio(item_id: int):
         try:
             studio = services.get_studio(current_user, studio_id) if studio_id else None
             services.link_innovation(current_user, item, studio)
-        except DomainError as exc:
+        except (Invalid, Conflict) as exc:
             db.session.rollback()
             flash_domain(exc)
         else:
@@ -240,7 +240,7 @@ def duties():
             services.assign_finance_duty(current_user, user, org)
         except NotFound:
             db.session.rollback()
-        except DomainError as exc:
+        except (Invalid, Conflict) as exc:
             db.session.rollback()
             flash_domain(exc)
         else:

@@ -12,7 +12,7 @@ from lms.accounts import scope
 from lms.accounts.models import User
 from lms.accounts.services import organizations_in_scope
 from lms.core.pages import paginate
-from lms.errors import DomainError, Invalid
+from lms.errors import Conflict, Invalid, NotFound
 from lms.extensions import db
 from lms.innovation import services
 from lms.innovation.forms import LedgerForm, ReasonForm, StudioDecisionForm, StudioForm
@@ -78,7 +78,7 @@ def studio_new():
                 plan=form.plan.data,
                 member_ids=members,
             )
-        except DomainError as exc:
+        except (Invalid, Conflict) as exc:
             db.session.rollback()
             if "lead_id" in exc.errors:
                 exc.errors["lead_no"] = exc.errors.pop("lead_id")
@@ -108,6 +108,8 @@ def studio(studio_id: int):
 
 def _studio_action(studio_id: int, form):
     studio = services.get_studio(current_user, studio_id)
+    if not services.can_manage(current_user, studio):
+        raise NotFound()  # a named studio is public; acting on it is its officers' alone
     if not form.validate_on_submit():
         flash_errors(form)
         return studio, False
@@ -126,7 +128,7 @@ def studio_decide(studio_id: int):
     if ok:
         try:
             services.decide_studio(current_user, studio, form.approve.data == "1", form.reason.data)
-        except DomainError as exc:
+        except (Invalid, Conflict) as exc:
             db.session.rollback()
             flash_domain(exc)
         else:
@@ -143,7 +145,7 @@ def studio_revoke(studio_id: int):
     if ok:
         try:
             services.revoke_studio(current_user, studio, form.reason.data)
-        except DomainError as exc:
+        except (Invalid, Conflict) as exc:
             db.session.rollback()
             flash_domain(exc)
         else:
@@ -167,7 +169,7 @@ def studio_ledger(studio_id: int):
                 form.description.data,
                 form.corrects_id.data,
             )
-        except DomainError as exc:
+        except (Invalid, Conflict) as exc:
             db.session.rollback()
             flash_domain(exc)
         else:

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from lms.accounts.models import User
 from lms.accounts.services import UserFilter
 from lms.core import tabular
-from lms.errors import DomainError, Invalid, NotFound
+from lms.errors import Conflict, Invalid, NotFound
 from lms.extensions import db
 from lms.training import forms, services
 from lms.training.models import RosterStatus
@@ -46,6 +46,7 @@ def roster(class_id: int):
 @login_required
 def roster_add(class_id: int):
     training_class = services.get_class(current_user, class_id)
+    services.require_manage(current_user, training_class)
     form = forms.AddPersonForm(prefix="p")
     if not form.validate_on_submit():
         flash(_("请填写工号或手机号。"), "error")
@@ -53,7 +54,7 @@ def roster_add(class_id: int):
         try:
             user = services.find_person(current_user, form.login.data)
             result = services.add_people(current_user, training_class, [user])
-        except DomainError as exc:
+        except (Invalid, Conflict) as exc:
             flash(exc.errors.get("login", [exc.message])[0], "error")
         else:
             flash(result.message, "success")
@@ -64,6 +65,7 @@ def roster_add(class_id: int):
 @login_required
 def roster_filter(class_id: int):
     training_class = services.get_class(current_user, class_id)
+    services.require_manage(current_user, training_class)
     form = forms.AddFilterForm(prefix="f")
     form.organization_id.choices = org_choices()
     if form.validate_on_submit():
@@ -75,7 +77,7 @@ def roster_filter(class_id: int):
                     organization_id=form.organization_id.data, trade=form.trade.data or None
                 ),
             )
-        except DomainError as exc:
+        except (Invalid, Conflict) as exc:
             flash(next(iter(exc.errors.values()), [exc.message])[0], "error")
         else:
             flash(result.message, "success")
