@@ -73,6 +73,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     ext.limiter.init_app(app)
     ext.cache.init_app(app)
     ext.api.init_app(app)
+    ext.api.ma_plugin.converter.add_attribute_function(ext.decimal_as_string)
     celery_init_app(app)
     register_error_handlers(app)
     register_filters(app)

@@ -9,6 +9,7 @@ from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
+from marshmallow import fields
 
 from lms.db import Base
 from lms.errors import ErrorResponsesPlugin, ErrorSchema
@@ -18,6 +19,14 @@ class DocumentedApi(Api):
     """flask-smorest's Api, with the platform's error schema in the OpenAPI document."""
 
     ERROR_SCHEMA = ErrorSchema
+
+
+def decimal_as_string(self, field, ret, **kwargs) -> dict:
+    """OpenAPI attributes of a ``fields.Decimal(as_string=True)``: the answer is a string such
+    as "1200.00" (exact money), so the document says so instead of apispec's "number"."""
+    if isinstance(field, fields.Decimal) and field.as_string:
+        return {"type": "string", "format": "decimal"}
+    return {}
 
 
 db = SQLAlchemy(model_class=Base)

@@ -43,6 +43,7 @@ WATCHED_SHARE = 0.9
 MAX_PLAYBACK_RATE = 2.0
 #: Network and timer jitter forgiven per save, in seconds (at most the wall time itself).
 SLACK_SECONDS = 5
+SLACK_SHARE = 0.1
 
 
 @dataclass
@@ -160,7 +161,9 @@ def watched_credit(before: int, after: int, previous_save: datetime | None, now:
     if advanced <= 0 or previous_save is None:
         return 0
     wall = max(0.0, (now - previous_save).total_seconds())
-    return int(min(advanced, wall * MAX_PLAYBACK_RATE + min(SLACK_SECONDS, wall)))
+    # The slack (for timers that fire a little late) grows with the wall time but stays a
+    # small share of it, so saving very often cannot raise the rate above the fastest speed.
+    return int(min(advanced, wall * MAX_PLAYBACK_RATE + min(SLACK_SECONDS, wall * SLACK_SHARE)))
 
 
 @dataclass(frozen=True)

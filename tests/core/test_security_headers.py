@@ -34,7 +34,8 @@ def test_no_page_of_the_platform_holds_an_inline_script(client, auth):
         assert all("src=" in attrs and not body.strip() for attrs, body in scripts), path
 
 
-def test_a_script_written_into_a_page_does_not_run(live_server, phone):
+def test_a_script_written_into_a_page_does_not_run(live_server, new_page):
+    phone = new_page(bypass_csp=False)  # as a real browser: the policy is enforced
     phone.goto(f"{live_server.url}/login")
     ran = phone.evaluate(
         """() => {

@@ -126,8 +126,9 @@ def open_case(
         "care_case",
         case.id,
         organization_id=case.organization_id,
-        after={"need": need, "help_kind": help_kind},
-        summary=f"{person.name} {title}",
+        # The shared audit log is read by officers without the care duty: it says who acted
+        # on which case, never the need, the title or an amount (those stay in care's tables).
+        summary="",
     )
     db.session.commit()
     return case
@@ -248,8 +249,8 @@ def record_payment(
         "care_case",
         case.id,
         organization_id=case.organization_id,
-        after={"kind": kind, "amount": str(value), "year": day.year},
-        summary=f"{case.person.name} {value}",
+        after={"year": day.year},  # no kind or amount: see the note at care.case.open
+        summary="",
     )
     db.session.commit()
     return payment
@@ -272,7 +273,7 @@ def close_case(actor: User, case: CareCase, outcome: str) -> CareCase:
         organization_id=case.organization_id,
         before={"status": "open"},
         after={"status": "closed"},
-        summary=case.title,
+        summary="",
     )
     db.session.commit()
     return case

@@ -387,15 +387,28 @@ def approve_by_priority(actor: User, trip: Trip) -> int:
     return approved
 
 
+def _change_status(nomination: Nomination, expected: NS, new: NS, **values) -> None:
+    """Move a nomination from ``expected`` to ``new`` in one conditional UPDATE; a request that
+    lost the race to another is told so (409) and changes nothing."""
+    result = db.session.execute(
+        sa.update(Nomination)
+        .where(Nomination.id == nomination.id, Nomination.status == expected)
+        .values(status=new, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise Conflict(_("名单刚刚被其他人修改过，请刷新后再试。"))
+    db.session.refresh(nomination)
+
+
 def decline(actor: User, nomination: Nomination) -> Nomination:
     nomination = get_nomination(actor, nomination.id)
     require_manager(actor, nomination.trip)
     if nomination.status != NS.nominated:
         raise Conflict(_("只有待审批的推荐可以不批准。"))
-    nomination.status = NS.declined
-    nomination.decided_by_id = actor.id
-    nomination.decided_at = utcnow()
-    db.session.flush()
+    _change_status(
+        nomination, NS.nominated, NS.declined, decided_by_id=actor.id, decided_at=utcnow()
+    )
     _decided(actor, nomination, NS.declined)
     db.session.commit()
     return nomination
@@ -409,8 +422,9 @@ def withdraw(actor: User, nomination: Nomination) -> Nomination:
     if nomination.trip.starts_on <= local_today():
         raise Conflict(_("疗休养已开始，不能再撤回；请登记是否参加。"))
     was_approved = nomination.status == NS.approved
-    nomination.status = NS.withdrawn
-    db.session.flush()
+    # Conditional on the status just read: of two withdrawals at once only one changes the
+    # row, so an approved place is given back once.
+    _change_status(nomination, nomination.status, NS.withdrawn)
     if was_approved:
         db.session.execute(
             sa.update(Trip)

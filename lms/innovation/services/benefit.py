@@ -13,10 +13,14 @@ from lms import signals
 from lms.accounts import scope
 from lms.accounts.models import Organization, User
 from lms.audit.services import record
-from lms.errors import Conflict, Forbidden, Invalid, NotFound
+from lms.errors import Conflict, Forbidden, Invalid
 from lms.extensions import db
 from lms.innovation.models import FinanceDuty, Innovation, RewardLine, Stage
-from lms.innovation.services.common import now, transaction
+from lms.innovation.services.common import (
+    now,
+    require_officer_in_scope_not_author,
+    transaction,
+)
 
 BENEFIT_STAGES = (Stage.adopted, Stage.trial)
 FIELDS = ("target_benefit", "forecast_benefit", "actual_benefit")
@@ -27,6 +31,8 @@ def _money(value, field: str) -> Decimal | None:
         return None
     try:
         amount = Decimal(str(value)).quantize(Decimal("0.01"))
+        if not amount.is_finite():  # NaN and Infinity parse, then break every comparison
+            raise InvalidOperation
     except (InvalidOperation, ValueError):
         raise Invalid(errors={field: [_("请填写金额（元）。")]}) from None
     if abs(amount) >= Decimal("1e12"):
@@ -35,8 +41,7 @@ def _money(value, field: str) -> Decimal | None:
 
 
 def _require_scope(actor: User, item: Innovation) -> None:
-    if not scope.org_in_scope(actor, item.organization):
-        raise NotFound()
+    require_officer_in_scope_not_author(actor, item)
 
 
 @transaction

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from lms.accounts import scope
 from lms.accounts.models import Organization, User
 from lms.db import utcnow
-from lms.errors import Invalid, NotFound
+from lms.errors import Forbidden, Invalid, NotFound
 from lms.extensions import db
 from lms.innovation.models import Innovation, InnovationMember
 
@@ -116,3 +116,12 @@ def get_organization(actor: User, organization_id: int) -> Organization:
     if org is None or not scope.org_in_scope(actor, org):
         raise NotFound()
     return org
+
+
+def require_officer_in_scope_not_author(actor: User, item) -> None:
+    """An officer decides, values and rewards items of their scope (404 outside it), never
+    their own or their team's: nobody adopts or rewards what they wrote themselves (403)."""
+    if not scope.org_in_scope(actor, item.organization):
+        raise NotFound()
+    if actor.id == item.author_id or any(m.user_id == actor.id for m in item.members):
+        raise Forbidden(_("不能评审、核算或奖励自己参与的建议。"))

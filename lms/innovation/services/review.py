@@ -20,7 +20,13 @@ from lms.db import insert_ignoring_duplicates
 from lms.errors import Conflict, Invalid, NotFound
 from lms.extensions import db
 from lms.innovation.models import DECISIONS, Innovation, InnovationSupporter, Stage
-from lms.innovation.services.common import can_support, now, transaction, visible_condition
+from lms.innovation.services.common import (
+    can_support,
+    now,
+    require_officer_in_scope_not_author,
+    transaction,
+    visible_condition,
+)
 
 #: What a list row shows besides the item: its author and organization, loaded with it.
 _LIST_LOADS = (joinedload(Innovation.author), joinedload(Innovation.organization))
@@ -78,8 +84,7 @@ def is_overdue(item: Innovation) -> bool:
 
 
 def _require_reviewer(actor: User, item: Innovation) -> None:
-    if not scope.org_in_scope(actor, item.organization):
-        raise NotFound()
+    require_officer_in_scope_not_author(actor, item)
 
 
 @transaction

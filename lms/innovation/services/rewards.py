@@ -18,10 +18,10 @@ from lms.accounts import scope
 from lms.accounts.models import User
 from lms.audit.services import record
 from lms.core.tabular import xlsx_bytes
-from lms.errors import Conflict, Forbidden, Invalid, NotFound
+from lms.errors import Conflict, Forbidden, Invalid
 from lms.extensions import db
 from lms.innovation.models import Innovation, RewardGrade, RewardLine
-from lms.innovation.services.common import transaction
+from lms.innovation.services.common import require_officer_in_scope_not_author, transaction
 
 
 @dataclass(frozen=True)
@@ -111,8 +111,7 @@ def split(amount: Decimal, shares: list[tuple[int, Decimal]]) -> list[tuple[int,
 @transaction
 def compute_reward(actor: User, item: Innovation) -> list[RewardLine]:
     """Write the reward lines of a verified item, once."""
-    if not scope.org_in_scope(actor, item.organization):
-        raise NotFound()
+    require_officer_in_scope_not_author(actor, item)
     if item.benefit_verified_at is None or item.actual_benefit is None:
         raise Invalid(errors={"actual_benefit": [_("效益尚未核定，不能计算奖励。")]})
     grade = grade_for(item.actual_benefit)

@@ -98,6 +98,10 @@ def register_studio(
         level = StudioLevel(level)
     except ValueError:
         raise Invalid(errors={"level": [_("请选择级别。")]}) from None
+    # The lead is one of the officer's own people: an outsider is "not found", and whether an
+    # outsider holds an honour is not revealed.
+    if lead is None or not scope.org_in_scope(actor, lead.organization):
+        raise NotFound(_("找不到此人，或不在您的管理范围内。"))
     if qualifying_honor(lead) is None:
         raise Invalid(
             errors={
@@ -192,6 +196,8 @@ def add_member(actor: User, studio: Studio, user: User) -> None:
 def _amount(value) -> Decimal:
     try:
         amount = Decimal(str(value)).quantize(Decimal("0.01"))
+        if not amount.is_finite():  # NaN and Infinity parse, then break every comparison
+            raise InvalidOperation
     except (InvalidOperation, ValueError):
         raise Invalid(errors={"amount": [_("请填写金额（元）。")]}) from None
     if amount <= 0 or amount >= Decimal("1e10"):

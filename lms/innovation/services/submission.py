@@ -76,6 +76,8 @@ def _shares(author: User, team: list[tuple[int, object]]) -> list[tuple[User, De
     for user_id, raw in team:
         try:
             share = Decimal(str(raw)).quantize(Decimal("0.01"))
+            if not share.is_finite():  # NaN and Infinity parse, then break every comparison
+                raise InvalidOperation
         except (InvalidOperation, ValueError):
             raise Invalid(errors={"team": [_("贡献比例须为数字。")]}) from None
         if share <= 0 or share > 100:

@@ -194,10 +194,17 @@ def _code_limits(user_id: int, session_id: int):
 
 
 def _require_code_attempts_left(user_id: int, session_id: int) -> None:
+    """Every attempt of a person counts before the code is compared, in one atomic hit, so
+    attempts sent at once cannot slip past the limit; the session's limit counts only wrong
+    codes (``_count_wrong_code``), so a large class typing right codes is never held up."""
     if not limiter.enabled:
         return
-    for item, keys in _code_limits(user_id, session_id):
-        if not limiter.limiter.test(item, "training-code", *keys):
+    (person_item, person_keys), (session_item, session_keys) = _code_limits(user_id, session_id)
+    for item, keys, allowed in (
+        (person_item, person_keys, limiter.limiter.hit),
+        (session_item, session_keys, limiter.limiter.test),
+    ):
+        if not allowed(item, "training-code", *keys):
             reset_at = limiter.limiter.get_window_stats(item, "training-code", *keys).reset_time
             minutes = max(1, math.ceil((reset_at - time.time()) / 60))
             raise TooManyAttempts(
@@ -210,8 +217,8 @@ def _require_code_attempts_left(user_id: int, session_id: int) -> None:
 
 def _count_wrong_code(user_id: int, session_id: int) -> None:
     if limiter.enabled:
-        for item, keys in _code_limits(user_id, session_id):
-            limiter.limiter.hit(item, "training-code", *keys)
+        _person, (item, keys) = _code_limits(user_id, session_id)
+        limiter.limiter.hit(item, "training-code", *keys)
 
 
 def _require_seat(user: User, session: ClassSession) -> None:
