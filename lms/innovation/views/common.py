@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import flash
 
-from lms.errors import DomainError
+from lms.errors import Conflict, DomainError, Invalid
+from lms.extensions import db
 
 
 def form_errors(form, exc: DomainError) -> None:
@@ -32,3 +35,18 @@ def flash_domain(exc: DomainError) -> None:
             flash(str(message), "error")
     if not exc.errors:
         flash(exc.message, "error")
+
+
+def attempt(action: Callable[[], object], done: str) -> bool:
+    """Run a posted form's service call: commit and say ``done`` when it succeeds; roll back
+    and flash the refusal's messages when it is Invalid or Conflict. Forbidden and NotFound
+    are not caught: they are answers (403/404), not messages."""
+    try:
+        action()
+    except (Invalid, Conflict) as exc:
+        db.session.rollback()
+        flash_domain(exc)
+        return False
+    db.session.commit()
+    flash(done, "success")
+    return True

@@ -24,7 +24,7 @@ from lms.innovation.forms import BenefitForm, DecideForm, DutyForm, EmptyForm, M
 from lms.innovation.labels import KIND_LABELS, STAGE_LABELS
 from lms.innovation.models import Innovation, InnovationKind, Stage
 from lms.innovation.views import bp
-from lms.innovation.views.common import flash_domain, flash_errors
+from lms.innovation.views.common import attempt, flash_domain, flash_errors
 from lms.timeutil import to_local
 
 
@@ -82,14 +82,10 @@ def decide(item_id: int):
     ]
     item = _acting(item_id, form)
     if item is not None:
-        try:
-            services.decide(current_user, item, form.outcome.data, form.reason.data)
-        except (Invalid, Conflict) as exc:
-            db.session.rollback()
-            flash_domain(exc)
-        else:
-            db.session.commit()
-            flash(_("评审结论已保存，提交人会收到通知。"), "success")
+        attempt(
+            lambda: services.decide(current_user, item, form.outcome.data, form.reason.data),
+            _("评审结论已保存，提交人会收到通知。"),
+        )
     return redirect(url_for("innovation.detail", item_id=item_id))
 
 
@@ -119,7 +115,8 @@ def benefit(item_id: int):
     form = BenefitForm()
     item = _acting(item_id, form)
     if item is not None:
-        try:
+
+        def action():
             services.set_benefit(
                 current_user,
                 item,
@@ -129,12 +126,8 @@ def benefit(item_id: int):
                 formula=form.formula.data,
                 reason=form.reason.data,
             )
-        except (Invalid, Conflict) as exc:
-            db.session.rollback()
-            flash_domain(exc)
-        else:
-            db.session.commit()
-            flash(_("效益已保存。"), "success")
+
+        attempt(action, _("效益已保存。"))
     return redirect(url_for("innovation.detail", item_id=item_id))
 
 
@@ -143,14 +136,7 @@ def benefit(item_id: int):
 def verify(item_id: int):
     item = _acting(item_id, EmptyForm())
     if item is not None:
-        try:
-            services.verify_benefit(current_user, item)
-        except (Invalid, Conflict) as exc:
-            db.session.rollback()
-            flash_domain(exc)
-        else:
-            db.session.commit()
-            flash(_("实际效益已核定并锁定。"), "success")
+        attempt(lambda: services.verify_benefit(current_user, item), _("实际效益已核定并锁定。"))
     return redirect(url_for("innovation.detail", item_id=item_id))
 
 
@@ -159,14 +145,9 @@ def verify(item_id: int):
 def reward(item_id: int):
     item = _acting(item_id, EmptyForm())
     if item is not None:
-        try:
-            services.compute_reward(current_user, item)
-        except (Invalid, Conflict) as exc:
-            db.session.rollback()
-            flash_domain(exc)
-        else:
-            db.session.commit()
-            flash(_("奖励已按等级表和贡献比例计算。"), "success")
+        attempt(
+            lambda: services.compute_reward(current_user, item), _("奖励已按等级表和贡献比例计算。")
+        )
     return redirect(url_for("innovation.detail", item_id=item_id))
 
 
@@ -177,15 +158,12 @@ def link_studio(item_id: int):
     if item is not None:
         raw = request.form.get("studio_id", "0")
         studio_id = int(raw) if raw.isdigit() and len(raw) < 10 else 0
-        try:
+
+        def action():
             studio = services.get_studio(current_user, studio_id) if studio_id else None
             services.link_innovation(current_user, item, studio)
-        except (Invalid, Conflict) as exc:
-            db.session.rollback()
-            flash_domain(exc)
-        else:
-            db.session.commit()
-            flash(_("已更新所属工作室。"), "success")
+
+        attempt(action, _("已更新所属工作室。"))
     return redirect(url_for("innovation.detail", item_id=item_id))
 
 
