@@ -23,11 +23,15 @@
   var tokenMeta = document.querySelector('meta[name="csrf-token"]');
   var lastSaved = -1;
 
-  video.addEventListener("loadedmetadata", function () {
+  function seekToResume() {
     if (resume > 0 && (!video.duration || resume < video.duration - 2)) {
       video.currentTime = resume;
     }
-  });
+  }
+  // The metadata may already be there when this script runs (a cached or quick file), and then
+  // "loadedmetadata" has fired before anyone listened.
+  if (video.readyState >= 1) { seekToResume(); }
+  else { video.addEventListener("loadedmetadata", seekToResume, { once: true }); }
 
   video.addEventListener("ratechange", function () {
     if (video.playbackRate > maxRate) { video.playbackRate = maxRate; }
