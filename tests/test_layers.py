@@ -10,8 +10,9 @@ Floors, lowest first; a package may import itself and what is below it:
   2 lms.accounts
   3 lms.audit, beside and above lms.accounts: the audit log imports accounts (User, scope) and
     subscribes to accounts' signals; accounts never imports the audit log
-  4 engines (none yet)
-  5 domains: courses, lms.training, lms.mentorship, lms.care, lms.innovation — siblings that
+  4 engines: lms.assessment, lms.scoring — they know nothing of the domains that use them
+  5 domains: courses, lms.training, lms.mentorship, lms.care, lms.innovation, lms.competitions,
+    lms.selection, lms.publicity — siblings that
     never import each other
   6 lms.notifications, lms.certificates — they serve the domains through signals and
     registries, and import no domain
@@ -37,12 +38,16 @@ FLOORS = {
     "lms.core": 1,
     "lms.accounts": 2,
     "lms.audit": 3,  # beside and above accounts: audit imports accounts, never the reverse
-    # 4: engines (assessment, panel scoring) when they exist
+    "lms.assessment": 4,  # question banks, papers, timed exams, marking
+    "lms.scoring": 4,  # panel scoring: independent marks, spread flags, lock
     "courses": 5,
     "lms.training": 5,
     "lms.mentorship": 5,
     "lms.care": 5,
     "lms.innovation": 5,
+    "lms.competitions": 5,
+    "lms.selection": 5,
+    "lms.publicity": 5,
     "lms.notifications": 6,
     "lms.certificates": 6,
     "overview": 7,

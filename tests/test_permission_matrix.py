@@ -24,65 +24,29 @@ from __future__ import annotations
 import json as jsonlib
 import os
 import sqlite3
-from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import pytest
 
 from lms.core.demo import DEMO_PASSWORD, load_all
 from lms.extensions import db
-
-CALLERS = {
-    "anonymous": None,
-    "worker": "W0001",
-    "mentor": "M0001",
-    "officer": "T0001",
-    "admin": "A0001",
-    "other_officer": "T0002",
-}
-
-# Who may call, as sets of callers.
-EVERYONE = frozenset(CALLERS)
-SIGNED_IN = EVERYONE - {"anonymous"}
-OFFICERS = frozenset({"officer", "admin", "other_officer"})  # any officer, no object in the URL
-IN_SCOPE = frozenset({"officer", "admin"})  # officers over the first enterprise's objects
-ADMIN = frozenset({"admin"})
-NOBODY = frozenset()
-
-
-WORKER = frozenset({"worker"})  # W0001 herself: her records, her notifications, her tokens
-MENTOR = frozenset({"mentor"})  # M0001: W0001's master, instructor of the demo class
-LEARNERS = frozenset({"worker", "mentor", "officer", "admin"})  # everyone signed in, in scope
-PAIR = frozenset({"worker", "mentor", "officer", "admin"})  # the pairing's two and its officers
-
-
-class Ref(str):
-    """In a ``json`` body, the id of an object of the seed: ``Ref("worker")``."""
-
-
-@dataclass(frozen=True)
-class Rule:
-    allowed: frozenset[str]
-    ids: dict[str, object] = field(default_factory=dict)
-    query: dict[str, object] = field(default_factory=dict)
-    form: dict[str, object] | None = None
-    json: dict[str, object] | None = None
-    why: str = ""
-
-
-def may(*groups, ids=None, query=None, form=None, json=None, why: str = "") -> Rule:
-    """``may(IN_SCOPE, WORKER)``: the callers allowed, the union of the groups given.
-
-    ``ids`` sets URL parameters other than ``DEFAULT_IDS``; ``query``, ``form`` and ``json`` add
-    a query string and a body (in ids, query and form a value that names an object of the seed
-    stands for its id; in json, ``Ref(name)`` does). A write sent with no body
-    may be answered 422 by a refused caller: the input is read before the rights (the API's
-    schemas do). Give the entry a body to hold its refusals to 403/404."""
-    allowed = frozenset().union(*[{g} if isinstance(g, str) else g for g in groups])
-    unknown = allowed - EVERYONE
-    assert not unknown, f"unknown callers {sorted(unknown)}"
-    return Rule(allowed, ids or {}, query or {}, form, json, why)
-
+from tests.matrix import (  # noqa: F401 - the groups are the table's vocabulary
+    ADMIN,
+    CALLERS,
+    EVERYONE,
+    IN_SCOPE,
+    LEARNERS,
+    MENTOR,
+    NOBODY,
+    OFFICERS,
+    PAIR,
+    SIGNED_IN,
+    WORKER,
+    Ref,
+    Rule,
+    may,
+    pieces,
+)
 
 # The default value of each URL parameter: a name in the seed (see ``seed``) or a literal.
 DEFAULT_IDS = {
@@ -120,6 +84,11 @@ DEFAULT_IDS = {
     "user_id": "worker",
     "visit_id": "visit",
 }
+
+for _piece in pieces():
+    _clash = set(_piece.DEFAULT_IDS) & set(DEFAULT_IDS)
+    assert not _clash, f"{_piece.__name__} redefines DEFAULT_IDS {sorted(_clash)}"
+    DEFAULT_IDS.update(_piece.DEFAULT_IDS)
 
 NEW_TIMES = {"starts_at": "2027-01-05T09:00:00+08:00", "ends_at": "2027-01-05T11:00:00+08:00"}
 
@@ -186,127 +155,6 @@ MATRIX: dict[str, Rule] = {
     # audit
     "audit.log GET": may(OFFICERS),
     "audit-api.AuditEntries GET": may(OFFICERS),
-    # care (T0001 and the admin are the first enterprise's care team: T0001 holds the demo's
-    # care duty for it, T0002 for the power company; M0001 is the honoured person whose file,
-    # case, visit, check-up and nomination these are)
-    "care.index GET": may(
-        MENTOR, OFFICERS, why="the care team's list; an honoured person goes to their own file"
-    ),
-    "care.my_file GET": may(SIGNED_IN, why="one's own file, or a page saying there is none"),
-    "care.person_file GET": may(MENTOR, IN_SCOPE, why="M0001 is sent to his own file"),
-    "care.record_situation POST": may(IN_SCOPE, form={"housing": "自有住房"}),
-    "care.new_case GET": may(IN_SCOPE),
-    "care.new_case POST": may(IN_SCOPE),
-    "care.plan_visit POST": may(IN_SCOPE),
-    "care.duties GET": may(OFFICERS, why="every officer of the demo holds a care duty"),
-    "care.duties POST": may(OFFICERS),
-    "care.revoke_duty POST": may(ADMIN, why="T0001's own duty: only above it may revoke it"),
-    "care.cases GET": may(OFFICERS),
-    "care.case GET": may(IN_SCOPE),
-    "care.add_step POST": may(IN_SCOPE),
-    "care.complete_step POST": may(IN_SCOPE),
-    "care.add_payment POST": may(IN_SCOPE),
-    "care.close_case POST": may(IN_SCOPE),
-    "care.visits GET": may(OFFICERS),
-    "care.visit GET": may(IN_SCOPE),
-    "care.visit POST": may(IN_SCOPE),
-    "care.cancel_visit POST": may(IN_SCOPE),
-    "care.checkups GET": may(OFFICERS),
-    "care.new_batch GET": may(OFFICERS),
-    "care.new_batch POST": may(OFFICERS),
-    "care.batch GET": may(IN_SCOPE, ids={"batch_id": "care_batch"}),
-    "care.refresh_eligible POST": may(IN_SCOPE, ids={"batch_id": "care_batch"}),
-    "care.book_checkup POST": may(IN_SCOPE),
-    "care.checkup_done POST": may(IN_SCOPE),
-    "care.checkup_overview GET": may(OFFICERS, why="officers see who has been, nothing more"),
-    "care.checkup_status GET": may(IN_SCOPE, ids={"batch_id": "care_batch"}),
-    "care.trips GET": may(OFFICERS),
-    "care.new_trip GET": may(OFFICERS),
-    "care.new_trip POST": may(OFFICERS),
-    "care.trip GET": may(IN_SCOPE),
-    "care.set_quota POST": may(IN_SCOPE),
-    "care.nominate POST": may(IN_SCOPE, form={"person_id": "care_person"}),
-    "care.fill_trip POST": may(IN_SCOPE),
-    "care.approve POST": may(IN_SCOPE),
-    "care.decline POST": may(IN_SCOPE),
-    "care.withdraw POST": may(IN_SCOPE),
-    "care.trip_attendance POST": may(IN_SCOPE),
-    "care.reports GET": may(OFFICERS),
-    "care.export_report GET": may(OFFICERS),
-    "care-api.People GET": may(OFFICERS),
-    "care-api.PersonFile GET": may(MENTOR, IN_SCOPE),
-    "care-api.MyFile GET": may(MENTOR, why="an honoured person's own file; others have none"),
-    "care-api.Situations POST": may(IN_SCOPE, json={"housing": "自有住房"}),
-    "care-api.Duties GET": may(OFFICERS),
-    "care-api.Duties POST": may(
-        ADMIN,
-        json={"user_id": Ref("officer"), "organization_id": Ref("workshop")},
-        why="nobody grants themselves a duty; T0002's duty lies elsewhere",
-    ),
-    "care-api.DutyItem DELETE": may(ADMIN),
-    "care-api.Cases GET": may(OFFICERS),
-    "care-api.Cases POST": may(
-        IN_SCOPE,
-        json={
-            "person_id": Ref("care_person"),
-            "need": "housing",
-            "help_kind": "living_subsidy",
-            "title": "屋顶维修",
-        },
-    ),
-    "care-api.CaseItem GET": may(IN_SCOPE),
-    "care-api.CaseSteps POST": may(IN_SCOPE, json={"text": "电话回访", "due_on": "2027-01-20"}),
-    "care-api.StepDone POST": may(IN_SCOPE, json={}),
-    "care-api.CasePayments POST": may(IN_SCOPE, json={"amount": "500"}),
-    "care-api.CaseClose POST": may(IN_SCOPE, json={"outcome": "已解决"}),
-    "care-api.Visits GET": may(OFFICERS),
-    "care-api.Visits POST": may(
-        IN_SCOPE,
-        json={"person_id": Ref("care_person"), "occasion": "holiday", "planned_on": "2027-01-20"},
-    ),
-    "care-api.VisitRecord POST": may(
-        IN_SCOPE, json={"visited_on": "2026-11-30", "visitors": "关爱专员"}
-    ),
-    "care-api.VisitCancel POST": may(IN_SCOPE),
-    "care-api.Batches GET": may(OFFICERS),
-    "care-api.Batches POST": may(
-        IN_SCOPE,
-        json={
-            "organization_id": Ref("enterprise"),
-            "name": "补充体检",
-            "year": 2026,
-            "levels": ["city"],
-        },
-    ),
-    "care-api.BatchCheckups GET": may(IN_SCOPE, ids={"batch_id": "care_batch"}),
-    "care-api.BatchStatus GET": may(IN_SCOPE, ids={"batch_id": "care_batch"}),
-    "care-api.CheckupBooking POST": may(IN_SCOPE, json={"appointment_on": "2027-01-20"}),
-    "care-api.CheckupAttendance POST": may(IN_SCOPE, json={"attended_on": "2026-11-30"}),
-    "care-api.Trips GET": may(OFFICERS),
-    "care-api.Trips POST": may(
-        IN_SCOPE,
-        json={
-            "organization_id": Ref("enterprise"),
-            "name": "冬季疗休养",
-            "place": "温泉疗养院",
-            "starts_on": "2027-06-01",
-            "ends_on": "2027-06-05",
-            "capacity": 4,
-        },
-    ),
-    "care-api.TripItem GET": may(IN_SCOPE),
-    "care-api.TripQuotas PUT": may(
-        IN_SCOPE, json={"organization_id": Ref("workshop"), "places": 2}
-    ),
-    "care-api.TripNominations GET": may(IN_SCOPE),
-    "care-api.TripNominations POST": may(
-        IN_SCOPE, json={"person_id": Ref("care_person"), "frontline": True}
-    ),
-    "care-api.NominationApproval POST": may(IN_SCOPE),
-    "care-api.NominationDecline POST": may(IN_SCOPE),
-    "care-api.NominationWithdrawal POST": may(IN_SCOPE),
-    "care-api.NominationAttendance POST": may(IN_SCOPE, json={"attended": True}),
-    "care-api.Reports GET": may(OFFICERS),
     # certificates
     "certificates.index GET": may(SIGNED_IN),
     "certificates.detail GET": may(WORKER, IN_SCOPE),
@@ -393,83 +241,6 @@ MATRIX: dict[str, Rule] = {
     "courses-api.LectureItem PATCH": may(MENTOR, IN_SCOPE, json={"title": "安全须知"}),
     "courses-api.submit_quiz POST": may(LEARNERS),
     "courses-api.save_progress PUT": may(LEARNERS),
-    # innovation (W0001's item under review, with an attachment; her adopted item, whose benefit
-    # T0001 verified as the finance duty; the named welding studio of the first enterprise)
-    "innovation.mine GET": may(SIGNED_IN),
-    "innovation.submit GET": may(SIGNED_IN),
-    "innovation.submit POST": may(SIGNED_IN),
-    "innovation.detail GET": may(WORKER, IN_SCOPE, why="its author, its team, its officers"),
-    "innovation.attachment GET": may(
-        WORKER, IN_SCOPE, ids={"attachment_id": "innovation_attachment"}
-    ),
-    "innovation.support POST": may(LEARNERS, why="anyone of the same enterprise may say 'me too'"),
-    "innovation.queue GET": may(OFFICERS),
-    "innovation.decide POST": may(IN_SCOPE),
-    "innovation.merge POST": may(IN_SCOPE),
-    "innovation.benefit POST": may(IN_SCOPE, ids={"item_id": "adopted_item"}),
-    "innovation.verify POST": may(
-        "officer", ids={"item_id": "adopted_item"}, why="the finance duty, which T0001 holds"
-    ),
-    "innovation.reward POST": may(IN_SCOPE, ids={"item_id": "adopted_item"}),
-    "innovation.link_studio POST": may(IN_SCOPE, ids={"item_id": "adopted_item"}),
-    "innovation.rewards GET": may(SIGNED_IN, why="a worker her own lines, officers their scope's"),
-    "innovation.rewards_export GET": may(OFFICERS),
-    "innovation.duties GET": may(OFFICERS),
-    "innovation.duties POST": may(ADMIN, why="the finance duty is given by admins only"),
-    "innovation.stats GET": may(OFFICERS),
-    "innovation.stats_export GET": may(OFFICERS),
-    "innovation.studios GET": may(SIGNED_IN),
-    "innovation.studio_new GET": may(OFFICERS),
-    "innovation.studio_new POST": may(OFFICERS),
-    "innovation.studio GET": may(SIGNED_IN, why="a named studio is public"),
-    "innovation.studio_decide POST": may(IN_SCOPE),
-    "innovation.studio_revoke POST": may(IN_SCOPE),
-    "innovation.studio_ledger POST": may(IN_SCOPE),
-    "innovation-api.Items GET": may(SIGNED_IN),
-    "innovation-api.Items POST": may(
-        SIGNED_IN,
-        json={"kind": "suggestion", "title": "焊机电缆挂钩", "problem": "电缆拖地易磨损。"},
-    ),
-    "innovation-api.Item GET": may(WORKER, IN_SCOPE),
-    "innovation-api.Similar GET": may(SIGNED_IN, query={"title": "夹具", "problem": "变形"}),
-    "innovation-api.Support POST": may(LEARNERS),
-    "innovation-api.Queue GET": may(OFFICERS),
-    "innovation-api.Decision POST": may(IN_SCOPE, json={"outcome": "adopted", "reason": "可行"}),
-    "innovation-api.Merge POST": may(IN_SCOPE, json={"original_id": Ref("adopted_item")}),
-    "innovation-api.Benefit PUT": may(
-        IN_SCOPE, ids={"item_id": "adopted_item"}, json={"target_benefit": "100000"}
-    ),
-    "innovation-api.Verification POST": may("officer", ids={"item_id": "adopted_item"}),
-    "innovation-api.Reward POST": may(IN_SCOPE, ids={"item_id": "adopted_item"}),
-    "innovation-api.Rewards GET": may(SIGNED_IN),
-    "innovation-api.Grades GET": may(SIGNED_IN),
-    "innovation-api.Grades PUT": may(
-        ADMIN,
-        json={"grades": [{"grade": 1, "name": "一等", "min_benefit": "100000", "amount": "5000"}]},
-    ),
-    "innovation-api.Stats GET": may(
-        IN_SCOPE,
-        query={"organization_id": "enterprise", "start": "2026-01-01", "end": "2026-12-31"},
-    ),
-    "innovation-api.Studios GET": may(SIGNED_IN),
-    "innovation-api.Studios POST": may(
-        IN_SCOPE,
-        json={
-            "name": "钳工创新工作室",
-            "lead_id": Ref("mentor"),
-            "organization_id": Ref("enterprise"),
-            "level": "enterprise",
-            "year": 2026,
-        },
-    ),
-    "innovation-api.StudioItem GET": may(SIGNED_IN),
-    "innovation-api.StudioDecision POST": may(IN_SCOPE, json={"approve": True}),
-    "innovation-api.StudioRevocation POST": may(IN_SCOPE, json={"reason": "两年未开展活动"}),
-    "innovation-api.StudioLedger GET": may(IN_SCOPE),
-    "innovation-api.StudioLedger POST": may(
-        IN_SCOPE, json={"kind": "grant", "amount": "1000", "description": "年度补助"}
-    ),
-    "innovation-api.StudioMembers POST": may(IN_SCOPE, json={"user_id": Ref("second_worker")}),
     # mentorship (the pairing M0001 → W0001, a log awaiting W0001's confirmation)
     "mentorship.mentor_dashboard GET": may(MENTOR),
     "mentorship.log_session GET": may(MENTOR),
@@ -626,6 +397,10 @@ MATRIX: dict[str, Rule] = {
         query={"organization_id": "enterprise", "start": "2026-01-01", "end": "2026-12-31"},
     ),
 }
+for _piece in pieces():
+    _twice = set(_piece.ENTRIES) & set(MATRIX)
+    assert not _twice, f"{_piece.__name__} declares again {sorted(_twice)}"
+    MATRIX.update(_piece.ENTRIES)
 
 
 # --- seed -----------------------------------------------------------------------------------
@@ -707,8 +482,7 @@ def seed() -> dict[str, object]:
     )
     db.session.commit()
     return {
-        **_seed_care(person, machine),
-        **_seed_innovation(person, machine),
+        **{name: value for piece in pieces() for name, value in piece.seed(person, machine).items()},
         "worker": worker.id,
         "second_worker": person["W0002"].id,
         "mentor": mentor.id,
@@ -737,91 +511,6 @@ def seed() -> dict[str, object]:
         "lecture": lecture.id,
         "video_lecture": video.id,
         "question": question.id,
-    }
-
-
-def _seed_care(person: dict, machine) -> dict[str, object]:
-    """Care objects of the first enterprise. The demo's T0001 holds the care duty for it (and
-    T0002 for the power company): the care team here is T0001 and the admin. M0001, an
-    honoured person of the first enterprise, is the person whose file is read."""
-    from datetime import timedelta
-
-    import sqlalchemy as sa
-
-    from lms.care import services as care
-    from lms.care.models import CareDuty
-
-    admin, officer, honoured = person["A0001"], person["T0001"], person["M0001"]
-    today = care.local_today()
-    case = care.open_case(
-        officer, honoured, need="housing", help_kind="living_subsidy", title="老宅漏雨"
-    )
-    step = care.add_step(officer, case, text="上门查看", due_on=today + timedelta(days=3))
-    visit = care.plan_visit(
-        officer, honoured, occasion="holiday", planned_on=today + timedelta(days=3)
-    )
-    batch = care.create_batch(
-        admin,
-        machine,
-        name="厂内劳模体检",
-        year=today.year,
-        levels=["national", "provincial", "city"],
-        place="厂医院",
-    )
-    care.add_eligible(admin, batch)
-    start = today + timedelta(days=200)
-    trip = care.create_trip(
-        admin,
-        machine,
-        name="厂内疗休养",
-        place="厂疗养院",
-        starts_on=start,
-        ends_on=start + timedelta(days=3),
-        capacity=4,
-    )
-    nomination = care.nominate(officer, trip, honoured, frontline=True)
-    first = lambda stmt: db.session.scalars(stmt.limit(1)).one()  # noqa: E731
-    return {
-        "care_person": honoured.id,
-        "care_case": case.id,
-        "care_step": step.id,
-        "visit": visit.id,
-        "care_batch": batch.id,
-        "checkup": sorted(batch.checkups, key=lambda c: c.id)[0].id,
-        "trip": trip.id,
-        "nomination": nomination.id,
-        "care_duty": first(sa.select(CareDuty).where(CareDuty.user_id == officer.id)).id,
-    }
-
-
-def _seed_innovation(person: dict, machine) -> dict[str, object]:
-    """The demo's innovations of the first enterprise: W0001's item under review (with an
-    attachment), her adopted fixture (benefit verified, reward computed; T0001 holds the
-    finance duty) and the named welding studio."""
-    import sqlalchemy as sa
-
-    from lms.core import storage
-    from lms.innovation.models import Innovation, InnovationAttachment, Stage, Studio
-
-    worker = person["W0001"]
-    first = lambda stmt: db.session.scalars(stmt.limit(1)).one()  # noqa: E731
-    mine = sa.select(Innovation).where(Innovation.author_id == worker.id)
-    item = first(mine.where(Innovation.stage == Stage.review).order_by(Innovation.id))
-    fixture = first(mine.where(Innovation.stage == Stage.adopted).order_by(Innovation.id))
-    attachment = InnovationAttachment(
-        innovation_id=item.id,
-        storage_key=storage.save(b"\x89PNG\r\n\x1a\n"),
-        filename="草图.png",
-        content_type="image/png",
-        size=8,
-    )
-    db.session.add(attachment)
-    db.session.commit()
-    return {
-        "innovation_item": item.id,
-        "adopted_item": fixture.id,
-        "innovation_attachment": attachment.id,
-        "studio": first(sa.select(Studio).where(Studio.organization_id == machine.id)).id,
     }
 
 

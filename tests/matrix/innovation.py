@@ -1,0 +1,129 @@
+"""Innovation: who may call its routes, and the objects of the first enterprise its URLs name."""
+
+from __future__ import annotations
+
+from lms.extensions import db
+from tests.matrix import (  # noqa: F401 - the table's vocabulary
+    ADMIN,
+    EVERYONE,
+    IN_SCOPE,
+    LEARNERS,
+    MENTOR,
+    NOBODY,
+    OFFICERS,
+    SIGNED_IN,
+    WORKER,
+    Ref,
+    may,
+)
+
+ENTRIES = {
+    # innovation (W0001's item under review, with an attachment; her adopted item, whose benefit
+    # T0001 verified as the finance duty; the named welding studio of the first enterprise)
+    "innovation.mine GET": may(SIGNED_IN),
+    "innovation.submit GET": may(SIGNED_IN),
+    "innovation.submit POST": may(SIGNED_IN),
+    "innovation.detail GET": may(WORKER, IN_SCOPE, why="its author, its team, its officers"),
+    "innovation.attachment GET": may(
+        WORKER, IN_SCOPE, ids={"attachment_id": "innovation_attachment"}
+    ),
+    "innovation.support POST": may(LEARNERS, why="anyone of the same enterprise may say 'me too'"),
+    "innovation.queue GET": may(OFFICERS),
+    "innovation.decide POST": may(IN_SCOPE),
+    "innovation.merge POST": may(IN_SCOPE),
+    "innovation.benefit POST": may(IN_SCOPE, ids={"item_id": "adopted_item"}),
+    "innovation.verify POST": may(
+        "officer", ids={"item_id": "adopted_item"}, why="the finance duty, which T0001 holds"
+    ),
+    "innovation.reward POST": may(IN_SCOPE, ids={"item_id": "adopted_item"}),
+    "innovation.link_studio POST": may(IN_SCOPE, ids={"item_id": "adopted_item"}),
+    "innovation.rewards GET": may(SIGNED_IN, why="a worker her own lines, officers their scope's"),
+    "innovation.rewards_export GET": may(OFFICERS),
+    "innovation.duties GET": may(OFFICERS),
+    "innovation.duties POST": may(ADMIN, why="the finance duty is given by admins only"),
+    "innovation.stats GET": may(OFFICERS),
+    "innovation.stats_export GET": may(OFFICERS),
+    "innovation.studios GET": may(SIGNED_IN),
+    "innovation.studio_new GET": may(OFFICERS),
+    "innovation.studio_new POST": may(OFFICERS),
+    "innovation.studio GET": may(SIGNED_IN, why="a named studio is public"),
+    "innovation.studio_decide POST": may(IN_SCOPE),
+    "innovation.studio_revoke POST": may(IN_SCOPE),
+    "innovation.studio_ledger POST": may(IN_SCOPE),
+    "innovation-api.Items GET": may(SIGNED_IN),
+    "innovation-api.Items POST": may(
+        SIGNED_IN,
+        json={"kind": "suggestion", "title": "焊机电缆挂钩", "problem": "电缆拖地易磨损。"},
+    ),
+    "innovation-api.Item GET": may(WORKER, IN_SCOPE),
+    "innovation-api.Similar GET": may(SIGNED_IN, query={"title": "夹具", "problem": "变形"}),
+    "innovation-api.Support POST": may(LEARNERS),
+    "innovation-api.Queue GET": may(OFFICERS),
+    "innovation-api.Decision POST": may(IN_SCOPE, json={"outcome": "adopted", "reason": "可行"}),
+    "innovation-api.Merge POST": may(IN_SCOPE, json={"original_id": Ref("adopted_item")}),
+    "innovation-api.Benefit PUT": may(
+        IN_SCOPE, ids={"item_id": "adopted_item"}, json={"target_benefit": "100000"}
+    ),
+    "innovation-api.Verification POST": may("officer", ids={"item_id": "adopted_item"}),
+    "innovation-api.Reward POST": may(IN_SCOPE, ids={"item_id": "adopted_item"}),
+    "innovation-api.Rewards GET": may(SIGNED_IN),
+    "innovation-api.Grades GET": may(SIGNED_IN),
+    "innovation-api.Grades PUT": may(
+        ADMIN,
+        json={"grades": [{"grade": 1, "name": "一等", "min_benefit": "100000", "amount": "5000"}]},
+    ),
+    "innovation-api.Stats GET": may(
+        IN_SCOPE,
+        query={"organization_id": "enterprise", "start": "2026-01-01", "end": "2026-12-31"},
+    ),
+    "innovation-api.Studios GET": may(SIGNED_IN),
+    "innovation-api.Studios POST": may(
+        IN_SCOPE,
+        json={
+            "name": "钳工创新工作室",
+            "lead_id": Ref("mentor"),
+            "organization_id": Ref("enterprise"),
+            "level": "enterprise",
+            "year": 2026,
+        },
+    ),
+    "innovation-api.StudioItem GET": may(SIGNED_IN),
+    "innovation-api.StudioDecision POST": may(IN_SCOPE, json={"approve": True}),
+    "innovation-api.StudioRevocation POST": may(IN_SCOPE, json={"reason": "两年未开展活动"}),
+    "innovation-api.StudioLedger GET": may(IN_SCOPE),
+    "innovation-api.StudioLedger POST": may(
+        IN_SCOPE, json={"kind": "grant", "amount": "1000", "description": "年度补助"}
+    ),
+    "innovation-api.StudioMembers POST": may(IN_SCOPE, json={"user_id": Ref("second_worker")}),
+}
+
+
+def seed(person: dict, machine) -> dict[str, object]:
+    """The demo's innovations of the first enterprise: W0001's item under review (with an
+    attachment), her adopted fixture (benefit verified, reward computed; T0001 holds the
+    finance duty) and the named welding studio."""
+    import sqlalchemy as sa
+
+    from lms.core import storage
+    from lms.innovation.models import Innovation, InnovationAttachment, Stage, Studio
+
+    worker = person["W0001"]
+    first = lambda stmt: db.session.scalars(stmt.limit(1)).one()  # noqa: E731
+    mine = sa.select(Innovation).where(Innovation.author_id == worker.id)
+    item = first(mine.where(Innovation.stage == Stage.review).order_by(Innovation.id))
+    fixture = first(mine.where(Innovation.stage == Stage.adopted).order_by(Innovation.id))
+    attachment = InnovationAttachment(
+        innovation_id=item.id,
+        storage_key=storage.save(b"\x89PNG\r\n\x1a\n"),
+        filename="草图.png",
+        content_type="image/png",
+        size=8,
+    )
+    db.session.add(attachment)
+    db.session.commit()
+    return {
+        "innovation_item": item.id,
+        "adopted_item": fixture.id,
+        "innovation_attachment": attachment.id,
+        "studio": first(sa.select(Studio).where(Studio.organization_id == machine.id)).id,
+    }
