@@ -482,7 +482,9 @@ def seed() -> dict[str, object]:
     )
     db.session.commit()
     return {
-        **{name: value for piece in pieces() for name, value in piece.seed(person, machine).items()},
+        **{
+            name: value for piece in pieces() for name, value in piece.seed(person, machine).items()
+        },
         "worker": worker.id,
         "second_worker": person["W0002"].id,
         "mentor": mentor.id,
