@@ -184,6 +184,17 @@ def test_a_forwarded_link_is_refused_after_the_class_window(world, client, auth)
     assert state["refresh_seconds"] == 2
 
 
+def test_a_stale_code_tells_a_stranger_nothing_but_no(world, client, auth):
+    """Who may check in is decided before whether the code is fresh: someone without a seat
+    hears "not yours" for an old code just as for a new one, never "expired"."""
+    session = world.session(start_in=timedelta(minutes=5))
+    stale = services.checkin_token(session.id, utcnow() - timedelta(hours=1))
+    auth.login(UserFactory(organization=EnterpriseFactory()))
+    page = client.get(f"/training/c/{stale}")
+    assert page.status_code in (403, 404)
+    assert "二维码已过期" not in page.get_data(as_text=True)
+
+
 def test_a_confirmation_page_is_its_holders_only_and_expires(world, client, auth, app):
     world.seat(*world.workers[:2])
     session = world.session(start_in=timedelta(minutes=5))

@@ -108,16 +108,22 @@ def read_token(
     token: str, now: datetime | None = None, training_class: TrainingClass | None = None
 ) -> int:
     """The session id in a scanned token, if it is genuine and fresh."""
+    session_id, issued = _token_payload(token)
+    if (now or utcnow()).timestamp() - issued > token_max_age(training_class):
+        raise Invalid(_("二维码已过期（它每几秒更换一次）。请扫描屏幕上最新的二维码。"))
+    return session_id
+
+
+def _token_payload(token: str) -> tuple[int, int]:
+    """The session id and issue time of a genuine token, fresh or not: who may check in is
+    decided before whether the code is still current, so a stranger learns nothing from it."""
     try:
         payload = _serializer().loads(token)
-        session_id, issued = int(payload["s"]), int(payload["t"])
+        return int(payload["s"]), int(payload["t"])
     except (BadSignature, KeyError, TypeError, ValueError) as exc:
         raise Invalid(
             _("二维码无效，可能被改动或不是本系统的签到码。请扫描讲师屏幕上的二维码。")
         ) from exc
-    if (now or utcnow()).timestamp() - issued > token_max_age(training_class):
-        raise Invalid(_("二维码已过期（它每几秒更换一次）。请扫描屏幕上最新的二维码。"))
-    return session_id
 
 
 def _ticket(user: User, session: ClassSession, now: datetime) -> str:
@@ -291,7 +297,7 @@ def prepare_scan(
     one-tap confirmation, after every check a check-in makes."""
     now = now or utcnow()
     refuse_cross_site(fetch_site)
-    session = db.session.get(ClassSession, read_token(token, now))
+    session = db.session.get(ClassSession, _token_payload(token)[0])
     if session is None:
         raise NotFound()
     _require_may_check_in(user, session, address, fetch_site)
