@@ -63,6 +63,9 @@ class Config:
     LOGIN_RATE_LIMIT_PER_ACCOUNT = "10 per minute"
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # While Redis does not answer, limits are counted in each process's memory (and Redis is
+    # tried again now and then) rather than failing every limited request.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536
 

@@ -23,6 +23,8 @@ from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from limits import parse
+from limits.storage import MemoryStorage
+from limits.strategies import RateLimiter
 
 from lms.accounts.models import User
 from lms.db import insert_ignoring_duplicates, utcnow
@@ -199,6 +201,22 @@ def _code_limits(user_id: int, session_id: int):
     )
 
 
+_memory_limiter: RateLimiter | None = None
+
+
+def _code_limiter(method: str, item, keys: tuple[str, ...]):
+    """Call the rate limiter's ``method`` on the shared storage, or, while that storage does not
+    answer, on this process's memory: wrong codes stay limited through a Redis outage."""
+    global _memory_limiter  # noqa: PLW0603 - one fallback counter per process
+    try:
+        return getattr(limiter.limiter, method)(item, "training-code", *keys)
+    except limiter.storage.base_exceptions:
+        current_app.logger.warning("rate-limit storage unreachable; counting codes in memory")
+        if _memory_limiter is None:
+            _memory_limiter = type(limiter.limiter)(MemoryStorage())
+        return getattr(_memory_limiter, method)(item, "training-code", *keys)
+
+
 def _require_code_attempts_left(user_id: int, session_id: int) -> None:
     """Every attempt of a person counts before the code is compared, in one atomic hit, so
     attempts sent at once cannot slip past the limit; the session's limit counts only wrong
@@ -207,11 +225,11 @@ def _require_code_attempts_left(user_id: int, session_id: int) -> None:
         return
     (person_item, person_keys), (session_item, session_keys) = _code_limits(user_id, session_id)
     for item, keys, allowed in (
-        (person_item, person_keys, limiter.limiter.hit),
-        (session_item, session_keys, limiter.limiter.test),
+        (person_item, person_keys, "hit"),
+        (session_item, session_keys, "test"),
     ):
-        if not allowed(item, "training-code", *keys):
-            reset_at = limiter.limiter.get_window_stats(item, "training-code", *keys).reset_time
+        if not _code_limiter(allowed, item, keys):
+            reset_at = _code_limiter("get_window_stats", item, keys).reset_time
             minutes = max(1, math.ceil((reset_at - time.time()) / 60))
             raise TooManyAttempts(
                 _(
@@ -224,7 +242,7 @@ def _require_code_attempts_left(user_id: int, session_id: int) -> None:
 def _count_wrong_code(user_id: int, session_id: int) -> None:
     if limiter.enabled:
         _person, (item, keys) = _code_limits(user_id, session_id)
-        limiter.limiter.hit(item, "training-code", *keys)
+        _code_limiter("hit", item, keys)
 
 
 def _require_seat(user: User, session: ClassSession) -> None:
