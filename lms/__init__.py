@@ -24,6 +24,7 @@ DOMAIN_PACKAGES = [
     "lms.core",
     "lms.accounts",
     "lms.audit",
+    "lms.scoring",
     "courses",
     "lms.training",
     "lms.mentorship",
