@@ -30,6 +30,7 @@ DOMAIN_PACKAGES = [
     "lms.mentorship",
     "lms.care",
     "lms.innovation",
+    "lms.competitions",
     "lms.notifications",
     "lms.certificates",
 ]

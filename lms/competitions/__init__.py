@@ -1,0 +1,8 @@
+"""Skill contests (技能竞赛): contests and their trades, quotas, registration, secret
+marking codes, judging through lms.scoring, identity reveal, ranking and titles."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from lms.competitions import models  # noqa: F401  (tables join the metadata)

@@ -1,0 +1,148 @@
+"""Contests, trades (events), quotas, officials' assignments and contestants."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.accounts.models import Organization, User
+from lms.db import Base, TimestampMixin
+
+
+class Official(enum.StrEnum):
+    judge = "judge"
+    chief_judge = "chief_judge"
+    supervisor = "supervisor"
+
+
+class Title(enum.StrEnum):
+    chief_technician = "chief_technician"  # 首席技工
+    technical_expert = "technical_expert"  # 技术能手
+
+
+class Contest(TimestampMixin, Base):
+    __tablename__ = "competition_contests"
+    __table_args__ = (
+        sa.CheckConstraint("theory_weight >= 0 AND theory_weight <= 1", name="theory_weight"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    level: Mapped[str] = mapped_column(sa.String(20), default="city")
+    venue: Mapped[str] = mapped_column(sa.String(200), default="")
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
+    )
+    starts_at: Mapped[datetime | None]
+    registration_opens_at: Mapped[datetime]
+    registration_closes_at: Mapped[datetime]
+    # Total = theory × w + practical × (1 − w); 3:7 by default.
+    theory_weight: Mapped[Decimal] = mapped_column(sa.Numeric(4, 3), default=Decimal("0.3"))
+    chief_technician_places: Mapped[int] = mapped_column(default=0)
+    technical_expert_places: Mapped[int] = mapped_column(default=0)
+    revealed_at: Mapped[datetime | None]
+    revealed_by_chief_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    revealed_by_supervisor_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    released_at: Mapped[datetime | None]
+
+    organization: Mapped[Organization] = relationship(foreign_keys=[organization_id])
+    trades: Mapped[list[Trade]] = relationship(back_populates="contest", order_by="Trade.id")
+
+
+class Trade(Base):
+    """An event of a contest (one trade), with its eligibility and its scoring panel."""
+
+    __tablename__ = "competition_trades"
+    __table_args__ = (sa.UniqueConstraint("contest_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("competition_contests.id", ondelete="CASCADE")
+    )
+    name: Mapped[str] = mapped_column(sa.String(64))
+    # Eligibility: the person's trade (None: any), skill levels (None: any), age bounds.
+    person_trade: Mapped[str | None] = mapped_column(sa.String(64))
+    skill_levels: Mapped[list[Any] | None] = mapped_column(sa.JSON)
+    min_age: Mapped[int | None]
+    max_age: Mapped[int | None]
+    panel_id: Mapped[int] = mapped_column(sa.ForeignKey("scoring_panels.id", ondelete="RESTRICT"))
+
+    contest: Mapped[Contest] = relationship(back_populates="trades")
+
+
+class Quota(Base):
+    __tablename__ = "competition_quotas"
+    __table_args__ = (
+        sa.UniqueConstraint("contest_id", "organization_id"),
+        sa.CheckConstraint("places >= 0", name="places"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("competition_contests.id", ondelete="CASCADE")
+    )
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="CASCADE")
+    )
+    places: Mapped[int]
+    used: Mapped[int] = mapped_column(default=0)
+
+
+class Assignment(Base):
+    """A judge, chief judge or supervisor of one trade of a contest (a row, not a role)."""
+
+    __tablename__ = "competition_assignments"
+    __table_args__ = (
+        sa.UniqueConstraint("trade_id", "user_id"),
+        sa.CheckConstraint("official IN ('judge', 'chief_judge', 'supervisor')", name="official"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trade_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("competition_trades.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    official: Mapped[str] = mapped_column(sa.String(16))
+    # Declared conflicts of interest (shown in the allocation report).
+    conflicts: Mapped[str] = mapped_column(sa.String(255), default="")
+
+    user: Mapped[User] = relationship()
+
+
+class Contestant(TimestampMixin, Base):
+    __tablename__ = "competition_contestants"
+    __table_args__ = (
+        sa.UniqueConstraint("contest_id", "user_id"),
+        sa.UniqueConstraint("contest_id", "number"),
+        sa.UniqueConstraint("marking_code"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("competition_contests.id", ondelete="CASCADE"), index=True
+    )
+    trade_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("competition_trades.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="RESTRICT")
+    )
+    number: Mapped[int]  # shown on the contestant's bib
+    marking_code: Mapped[str] = mapped_column(sa.String(12))  # the only thing judges see
+    registered_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    theory_score: Mapped[Decimal | None] = mapped_column(sa.Numeric(6, 2))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    trade: Mapped[Trade] = relationship()
