@@ -146,3 +146,65 @@ class Contestant(TimestampMixin, Base):
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     trade: Mapped[Trade] = relationship()
+
+
+# --- labour competitions (劳动竞赛) ----------------------------------------------------------
+
+
+class LabourCompetition(TimestampMixin, Base):
+    __tablename__ = "labour_competitions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(120))
+
+
+class LabourIndicator(Base):
+    __tablename__ = "labour_indicators"
+    __table_args__ = (sa.CheckConstraint("weight > 0", name="weight_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    competition_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("labour_competitions.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(120))
+    weight: Mapped[Decimal] = mapped_column(sa.Numeric(6, 2))
+    higher_is_better: Mapped[bool] = mapped_column(default=True)
+
+
+class LabourEntrant(Base):
+    """A team (name and head count) or one person."""
+
+    __tablename__ = "labour_entrants"
+    __table_args__ = (
+        sa.CheckConstraint("(team IS NULL) <> (user_id IS NULL)", name="team_or_person"),
+        sa.CheckConstraint("members >= 1", name="members"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    competition_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("labour_competitions.id", ondelete="CASCADE"), index=True
+    )
+    team: Mapped[str | None] = mapped_column(sa.String(120))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    members: Mapped[int] = mapped_column(default=1)
+
+
+class LabourResult(Base):
+    __tablename__ = "labour_results"
+    __table_args__ = (sa.UniqueConstraint("entrant_id", "indicator_id", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entrant_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("labour_entrants.id", ondelete="CASCADE"), index=True
+    )
+    indicator_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("labour_indicators.id", ondelete="CASCADE")
+    )
+    period: Mapped[str] = mapped_column(sa.String(16))
+    value: Mapped[Decimal] = mapped_column(sa.Numeric(14, 2))
+    entered_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
