@@ -25,6 +25,7 @@ DOMAIN_PACKAGES = [
     "lms.accounts",
     "lms.audit",
     "lms.scoring",
+    "lms.assessment",
     "courses",
     "lms.training",
     "lms.mentorship",

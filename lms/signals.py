@@ -114,3 +114,8 @@ innovation_benefit_verified = lms_signals.signal("innovation-benefit-verified")
 innovation_reward_computed = lms_signals.signal("innovation-reward-computed")
 #: studio_id, lead_id, status: "named" | "rejected" | "revoked"
 studio_decided = lms_signals.signal("studio-decided")
+
+# assessment -------------------------------------------------------------------------------
+#: sitting_id, exam_id, user_id, percent: str (a decimal 0–100, e.g. "87.50"), closed_by:
+#: "submit" | "timeout" — a sitting was closed and marked (sent once per sitting)
+assessment_sitting_closed = lms_signals.signal("assessment-sitting-closed")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -21,6 +22,7 @@ from courses.models import (
 from courses.services.access import get_course
 from courses.services.progress import open_lecture, progress_row, refresh_enrollment, touch
 from lms.accounts.models import User
+from lms.assessment import marking
 from lms.db import utcnow
 from lms.errors import Conflict, Forbidden, Invalid, NotFound
 from lms.extensions import db
@@ -179,10 +181,18 @@ def submit_quiz(actor: User, lecture_id: int, answers: dict[int, list[int]]) -> 
     )
     if lecture.max_attempts is not None and used >= lecture.max_attempts:
         raise Conflict(_("本测验最多可答 %(n)d 次，您已用完全部机会。", n=lecture.max_attempts))
-    right = {
-        q.id for q in questions if chosen.get(q.id, set()) == {o.id for o in q.options if o.correct}
-    }
-    score = round(100 * len(right) / len(questions))
+    # The platform's one marking rule (lms.assessment.marking): exact, any order.
+    answers = [
+        marking.Answer(
+            "multiple" if q.multiple else "single",
+            {o.id for o in q.options if o.correct},
+            chosen.get(q.id),
+        )
+        for q in questions
+    ]
+    marked = marking.mark_all(answers)
+    right = {q.id for i, q in enumerate(questions) if marked.full(i, answers[i])}
+    score = int(marked.percent.to_integral_value(ROUND_HALF_UP))
     attempt = QuizAttempt(
         enrollment_id=enrollment.id,
         lecture_id=lecture.id,
