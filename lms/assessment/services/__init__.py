@@ -18,6 +18,7 @@ from lms.assessment.services.access import (  # noqa: F401
     manages,
     may_sit,
     require_manager,
+    require_officer_like,
     sitting_for,
 )
 from lms.assessment.services.banks import (  # noqa: F401

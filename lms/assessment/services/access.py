@@ -100,3 +100,8 @@ def candidate_exams_query(actor: User) -> sa.Select:
         .where(sa.or_(open_here, listed))
         .order_by(Exam.opens_at.desc(), Exam.id.desc())
     )
+
+
+def require_officer_like(actor: User) -> None:
+    """Lists of banks and exams are for officers and admins."""
+    scope.require_officer(actor)
