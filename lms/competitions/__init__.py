@@ -8,4 +8,4 @@ def init_app(app: Flask) -> None:
     from lms.competitions import models  # noqa: F401  (tables join the metadata)
     from lms.competitions.theory import connect as connect_theory  # the online theory exam
 
-    connect_theory()
+    connect_theory(app)

@@ -65,8 +65,28 @@ def set_up(
         commit=False,
     )
     db.session.add(TheoryExam(trade_id=trade.id, exam_id=exam.id))
+    _list_contestants(trade, exam)
     db.session.commit()
     return exam
+
+
+def _list_contestants(trade: Trade, exam: Exam) -> int:
+    user_ids = db.session.scalars(
+        sa.select(Contestant.user_id).where(Contestant.trade_id == trade.id)
+    ).all()
+    return assessment.add_candidates(exam, list(user_ids))
+
+
+def list_contestants(actor: User, trade: Trade) -> int:
+    """List the trade's contestants registered since the exam was set up (they then find it
+    under 在线考试, as the others do). Returns how many were added."""
+    require_organizer(actor, db.session.get(Contest, trade.contest_id))
+    exam = exam_of(trade)
+    if exam is None:
+        raise NotFound(_("本工种没有在线理论考试。"))
+    added = _list_contestants(trade, exam)
+    db.session.commit()
+    return added
 
 
 def _contestant(user: User, trade: Trade) -> Contestant:
@@ -151,7 +171,11 @@ def _record(sender, *, exam_id: int, user_id: int, percent: str, **_payload) -> 
         db.session.flush()
 
 
-def connect() -> None:
+def connect(app) -> None:
+    """The theory exam's table, pages and listener (called from the package's init_app)."""
     from lms.competitions import theory_models  # noqa: F401  (its table joins the metadata)
+    from lms.competitions.theory_views import bp
+
+    app.register_blueprint(bp)
 
     assessment_sitting_closed.connect(_record, weak=False)

@@ -103,3 +103,45 @@ def _contestants(world):
 
     db.session.expire_all()
     return db.session.query(Contestant).filter_by(trade_id=world.trade.id).all()
+
+
+def test_the_organizer_sets_up_the_exam_on_its_page_and_contestants_find_it(world, client, auth):
+    auth.login(world.organizer)
+    page = client.get(f"/competitions/theory/trades/{world.trade.id}")
+    assert page.status_code == 200 and "焊工理论题库" in page.get_data(as_text=True)
+    short = client.post(
+        f"/competitions/theory/trades/{world.trade.id}",
+        data={
+            "bank_id": world.bank.id,
+            "blueprint": "安全,1,9",
+            "duration_minutes": 20,
+            "opens_at": "2026-01-01T08:00",
+        },
+    )
+    assert short.status_code == 422 and "不够抽 9 道" in short.get_data(as_text=True)
+    made = client.post(
+        f"/competitions/theory/trades/{world.trade.id}",
+        data={
+            "bank_id": world.bank.id,
+            "blueprint": "安全,1,4",
+            "duration_minutes": 20,
+            "opens_at": "2026-01-01T08:00",
+        },
+    )
+    assert made.status_code == 302
+    exam = theory.exam_of(world.trade)
+    auth.logout()
+    auth.login(world.sitters[0])
+    assert exam.title in client.get("/assessment/").get_data(as_text=True)
+    assert client.get(f"/competitions/theory/trades/{world.trade.id}").status_code == 404
+
+
+def test_later_registrations_are_listed_by_the_organizer(world):
+    exam = _set_up(world)
+    late = world.workers[world.plants[1].id][0]
+    services.register(world.officers[1], world.trade, late)
+    db.session.commit()
+    with pytest.raises(NotFound):
+        assessment.start(late, exam.id)
+    assert theory.list_contestants(world.organizer, world.trade) == 1
+    assert assessment.start(late, exam.id).user_id == late.id
