@@ -1,7 +1,7 @@
 """Publicity: columns, stories with consent and review, their media, reach counters, media reports
 
 Revision ID: 0022_publicity
-Revises: 0019_assessment
+Revises: 0026_drop_session_token
 Create Date: 2026-12-03 07:47:20.353185
 
 """
@@ -13,7 +13,7 @@ import lms.db
 
 # revision identifiers, used by Alembic.
 revision = "0022_publicity"
-down_revision = "0019_assessment"
+down_revision = "0026_drop_session_token"
 branch_labels = None
 depends_on = None
 
