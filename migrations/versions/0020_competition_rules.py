@@ -1,7 +1,7 @@
 """Contest rules: titles conferred after notice, marking schemes, changes after lock, appeals
 
 Revision ID: 0020_competition_rules
-Revises: 0026_drop_session_token
+Revises: 0022_publicity
 Create Date: 2026-12-03 07:45:44.481649
 
 """
@@ -14,7 +14,7 @@ import lms.db
 
 # revision identifiers, used by Alembic.
 revision = "0020_competition_rules"
-down_revision = "0026_drop_session_token"
+down_revision = "0022_publicity"
 branch_labels = None
 depends_on = None
 
