@@ -1,7 +1,7 @@
 """Care: living-conditions surveys, study tours and what participants learned
 
 Revision ID: 0025_care_more
-Revises: 0019_assessment
+Revises: 0020_competition_rules
 Create Date: 2026-12-03 07:44:47.434702
 
 """
@@ -14,7 +14,7 @@ import lms.db
 
 # revision identifiers, used by Alembic.
 revision = "0025_care_more"
-down_revision = "0019_assessment"
+down_revision = "0020_competition_rules"
 branch_labels = None
 depends_on = None
 
