@@ -9,3 +9,7 @@ def init_app(app: Flask) -> None:
     from lms.competitions.theory import connect as connect_theory  # the online theory exam
 
     connect_theory(app)
+
+    from lms.competitions import contributions
+
+    contributions.register()  # growth record and overview figures
