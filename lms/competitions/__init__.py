@@ -11,3 +11,7 @@ def init_app(app: Flask) -> None:
 
     connect_theory(app)
     connect_rules(app)
+
+    from lms.competitions import contributions
+
+    contributions.register()  # growth record and overview figures
