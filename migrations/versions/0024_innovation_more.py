@@ -1,7 +1,7 @@
 """Innovation: evaluation scorecard, five-smalls contest, recommendations upward, studio appraisals
 
 Revision ID: 0024_innovation_more
-Revises: 0019_assessment
+Revises: 0020_competition_rules
 Create Date: 2026-12-03 07:46:54.081304
 
 """
@@ -13,7 +13,7 @@ import lms.db
 
 # revision identifiers, used by Alembic.
 revision = "0024_innovation_more"
-down_revision = "0019_assessment"
+down_revision = "0020_competition_rules"
 branch_labels = None
 depends_on = None
 
