@@ -1,7 +1,7 @@
 """Innovation: evaluation scorecard, five-smalls contest, recommendations upward, studio appraisals
 
 Revision ID: 0024_innovation_more
-Revises: 0020_competition_rules
+Revises: 0025_care_more
 Create Date: 2026-12-03 07:46:54.081304
 
 """
@@ -13,7 +13,7 @@ import lms.db
 
 # revision identifiers, used by Alembic.
 revision = "0024_innovation_more"
-down_revision = "0020_competition_rules"
+down_revision = "0025_care_more"
 branch_labels = None
 depends_on = None
 
