@@ -115,6 +115,14 @@ innovation_reward_computed = lms_signals.signal("innovation-reward-computed")
 #: studio_id, lead_id, status: "named" | "rejected" | "revoked"
 studio_decided = lms_signals.signal("studio-decided")
 
+# competitions -----------------------------------------------------------------------------
+#: award_id, contestant_id, user_id, contest_id, contest_title: str, trade: str (the trade's
+#: name), title: "chief_technician" | "technical_expert" (an ``HonorKind`` value), rank: int,
+#: organization_id (the organizing organization: the certificate's issuer), url: str (the
+#: contestant's results page) — a title was conferred after the public notice (sent once per
+#: contestant; the honour is already in the registry)
+competition_awarded = lms_signals.signal("competition-awarded")
+
 # assessment -------------------------------------------------------------------------------
 #: sitting_id, exam_id, user_id, percent: str (a decimal 0–100, e.g. "87.50"), closed_by:
 #: "submit" | "timeout" — a sitting was closed and marked (sent once per sitting)

@@ -10,10 +10,12 @@ def init_app(app: Flask) -> None:
 
     from lms.accounts.models import Role
     from lms.competitions import models, views  # noqa: F401  (models: tables join the metadata)
+    from lms.competitions.rules import connect as connect_rules  # titles, schemes, appeals
     from lms.competitions.theory import connect as connect_theory  # the online theory exam
     from lms.core import nav
 
     connect_theory(app)
+    connect_rules(app)
     app.register_blueprint(views.bp)
     views.register_helpers(app)
     nav.register("competitions.index", _l("竞赛"), roles=[Role.officer, Role.admin], order=55)

@@ -371,6 +371,7 @@ RECEIVERS = [
         (signals.innovation_benefit_verified, links.on_innovation_benefit_verified),
         (signals.innovation_reward_computed, links.on_innovation_reward_computed),
         (signals.studio_decided, links.on_studio_decided),
+        (signals.competition_awarded, links.on_competition_awarded),
     )
 ]
 
