@@ -18,6 +18,9 @@ def init_app(app: Flask) -> None:
     rest_api.register_blueprint(api.blp)
     views.register_helpers(app)
     home_cards.register()
+    from lms.care import contributions
+
+    contributions.register()  # growth record and overview figures
     demo.register()
 
     nav.register("care.index", _l("关爱服务"), roles=[Role.officer, Role.admin], order=50)

@@ -20,3 +20,7 @@ def init_app(app: Flask) -> None:
     views.register_helpers(app)
     nav.register("competitions.index", _l("竞赛"), roles=[Role.officer, Role.admin], order=55)
     nav.register("competitions.mine", _l("我的比赛"), roles=[Role.worker, Role.mentor], order=56)
+
+    from lms.competitions import contributions
+
+    contributions.register()  # growth record and overview figures
