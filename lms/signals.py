@@ -96,6 +96,10 @@ care_checkup_booked = lms_signals.signal("care-checkup-booked")
 #: recuperation trip's roster changed; the person should be told (approved: with reminders
 #: before the trip's start, read from /care/me)
 care_trip_decided = lms_signals.signal("care-trip-decided")
+#: survey_id, person_ids: list[int], url_by_person: dict[int, str] — a living-conditions survey
+#: was sent; each person should be asked to answer it at their url (the answer page on the
+#: phone). Sent again for people added later: those already asked are not asked twice.
+care_survey_sent = lms_signals.signal("care-survey-sent")
 
 # innovation -------------------------------------------------------------------------------
 # Payloads carry ids (and the stage as a string); listeners read what else they need.

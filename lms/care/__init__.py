@@ -10,7 +10,7 @@ def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from lms.accounts.models import Role
-    from lms.care import api, demo, home_cards, models, views  # noqa: F401
+    from lms.care import api, api_surveys, demo, home_cards, models, views  # noqa: F401
     from lms.core import nav
     from lms.extensions import api as rest_api
 

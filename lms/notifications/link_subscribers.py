@@ -75,6 +75,23 @@ def on_care_trip_decided(sender, *, nomination_id, person_id, status, **kw):
     )
 
 
+def on_care_survey_sent(sender, *, survey_id, person_ids, url_by_person, **kw):
+    """Each honoured person is asked once to answer a living-conditions survey (gathered:
+    a campaign reaches thousands in a few queries)."""
+    with services.gathered():
+        for person_id in person_ids:
+            services.notify(
+                [person_id],
+                Category.system,
+                _("请填写生活状况调查"),
+                _(
+                    "工会想了解您近来的住房、收入、健康和家庭情况，以便更好地为您服务。请用手机填写。"
+                ),
+                url_by_person.get(person_id) or CARE_FILE,
+                key=f"care-survey:{survey_id}",
+            )
+
+
 def on_innovation_submitted(sender, *, innovation_id, author_id, stage, **kw):
     """The author is told their item was received: for review, or filed as an opinion."""
     if stage == "review":
