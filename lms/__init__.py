@@ -35,6 +35,7 @@ DOMAIN_PACKAGES = [
     "lms.publicity",
     "lms.notifications",
     "lms.certificates",
+    "lms.overview",
 ]
 
 
