@@ -21,7 +21,7 @@ DEFAULT_IDS = {
     "survey_id": "care_survey",
     "response_id": "care_response",
     "need_id": "care_need",
-    "report_id": "care_tour_report",
+    "tour_report_id": "care_tour_report",
 }
 
 ENTRIES = {

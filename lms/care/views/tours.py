@@ -59,10 +59,10 @@ def add_tour_report(trip_id: int):
     return _page(trip, form, 422)
 
 
-@bp.route("/trip-reports/<int:report_id>/file")
+@bp.route("/trip-reports/<int:tour_report_id>/file")
 @login_required
-def tour_report_file(report_id: int):
-    report = services.get_report(current_user, report_id)
+def tour_report_file(tour_report_id: int):
+    report = services.get_report(current_user, tour_report_id)
     if not report.file_key or not storage.exists(report.file_key):
         raise NotFound()
     return send_file(
