@@ -11,8 +11,11 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from lms import signals
+from lms.accounts.models import User
 from lms.certificates import services
-from lms.certificates.models import CertificateKind
+from lms.certificates.models import CertificateKind, CertificateStatus
+from lms.db import utcnow
+from lms.extensions import db
 from lms.notifications.services import text_locale
 
 
@@ -40,6 +43,33 @@ def on_mentorship_completed(sender, *, mentorship_id, apprentice_id, **kw):
     )
 
 
+def on_honour_conferred(sender, *, honour_id, user_id, **kw):
+    services.issue_certificate(
+        user_id,
+        CertificateKind.honour,
+        "honour",
+        honour_id,
+        kw.get("title"),
+        organization_id=kw.get("organization_id"),
+    )
+
+
+def on_honour_revoked(sender, *, honour_id, user_id, reason, **kw):
+    cert = services.current_certificate(user_id, "honour", honour_id)
+    if cert is None or cert.status != CertificateStatus.valid:
+        return
+    actor = db.session.get(User, kw["actor_id"]) if kw.get("actor_id") else None
+    if actor is not None:
+        services.revoke(actor, cert.id, reason)
+    else:
+        cert.status, cert.revoked_at, cert.revoke_reason = (
+            CertificateStatus.revoked,
+            utcnow(),
+            reason,
+        )
+        db.session.flush()
+
+
 #: Wrapped once, at import, so that connecting again (another app in the same process)
 #: finds the same receivers.
 RECEIVERS = [
@@ -48,6 +78,8 @@ RECEIVERS = [
         (signals.course_completed, on_course_completed),
         (signals.class_completed, on_class_completed),
         (signals.mentorship_completed, on_mentorship_completed),
+        (signals.honour_conferred, on_honour_conferred),
+        (signals.honour_revoked, on_honour_revoked),
     )
 ]
 
