@@ -10,7 +10,6 @@ password is ``BENCH_PASSWORD``. ``bench/citydata.py`` builds the rest of a city 
 from __future__ import annotations
 
 import random
-import secrets
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -90,7 +89,6 @@ def generate(
                 "trade": rng.choice(TRADES),
                 "skill_level": rng.choice(list(SkillLevel)),
                 "password_hash": password_hash,
-                "session_token": secrets.token_urlsafe(16),
                 "active": True,
                 "failed_logins": 0,
                 "must_change_password": False,

@@ -33,6 +33,7 @@ DOMAIN_PACKAGES = [
     "lms.innovation",
     "lms.competitions",
     "lms.selection",
+    "lms.publicity",
     "lms.notifications",
     "lms.certificates",
 ]

@@ -1,5 +1,7 @@
 """Extension objects, created unbound and bound to the app in ``create_app``."""
 
+from decimal import Decimal
+
 from flask_babel import Babel
 from flask_caching import Cache
 from flask_limiter import Limiter
@@ -22,11 +24,18 @@ class DocumentedApi(Api):
 
 
 def decimal_as_string(self, field, ret, **kwargs) -> dict:
-    """OpenAPI attributes of a ``fields.Decimal(as_string=True)``: the answer is a string such
-    as "1200.00" (exact money), so the document says so instead of apispec's "number"."""
-    if isinstance(field, fields.Decimal) and field.as_string:
-        return {"type": "string", "format": "decimal"}
-    return {}
+    """OpenAPI attributes of a ``fields.Decimal``. With ``as_string=True`` the answer is a string
+    such as "1200.00" (exact money), so the document says so instead of apispec's "number". Its
+    bounds from ``validate.Range`` stay JSON numbers: apispec writes them as the field would
+    serialize them (a Decimal or a string), and a bound that is a string makes the document
+    invalid."""
+    if not isinstance(field, fields.Decimal):
+        return {}
+    bounds = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+    attributes = {key: float(ret[key]) for key in bounds if isinstance(ret.get(key), Decimal | str)}
+    if field.as_string:
+        attributes.update({"type": "string", "format": "decimal"})
+    return attributes
 
 
 db = SQLAlchemy(model_class=Base)

@@ -82,7 +82,6 @@ class UserFactory(BaseFactory):
     mobile = factory.Sequence(lambda n: f"139{n:08d}")
     organization = factory.SubFactory(WorkshopFactory)
     password_hash = factory.LazyFunction(password_hash)
-    session_token = factory.Sequence(lambda n: f"token-{n}")
     trade = "焊工"
 
     @factory.post_generation

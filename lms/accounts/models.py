@@ -104,9 +104,6 @@ class User(UserMixin, TimestampMixin, Base):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
-    # Retired: sign-in is per device now (UserSession). Kept until the data generators and
-    # factories stop writing it; nothing reads it.
-    session_token: Mapped[str] = mapped_column(sa.String(43), default="")
     # Set for accounts created with an initial password (bulk import): asked to change it.
     must_change_password: Mapped[bool] = mapped_column(default=False)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from lms import signals
+from lms.accounts.labels import HONOR_KIND_LABELS
 from lms.accounts.models import User
 from lms.certificates import services
 from lms.certificates.models import CertificateKind, CertificateStatus
@@ -40,6 +41,23 @@ def on_class_completed(sender, *, class_id, user_id, **kw):
 def on_mentorship_completed(sender, *, mentorship_id, apprentice_id, **kw):
     services.issue_certificate(
         apprentice_id, CertificateKind.mentorship, "mentorship", mentorship_id, kw.get("title")
+    )
+
+
+def on_competition_awarded(sender, *, contestant_id, user_id, contest_title, trade, title, **kw):
+    """One certificate per contestant (the subject), issued by the organizing organization."""
+    services.issue_certificate(
+        user_id,
+        CertificateKind.competition,
+        "competition",
+        contestant_id,
+        _(
+            "%(contest)s %(trade)s %(title)s",
+            contest=contest_title,
+            trade=trade,
+            title=HONOR_KIND_LABELS.get(title, title),
+        ),
+        organization_id=kw.get("organization_id"),
     )
 
 
@@ -78,6 +96,7 @@ RECEIVERS = [
         (signals.course_completed, on_course_completed),
         (signals.class_completed, on_class_completed),
         (signals.mentorship_completed, on_mentorship_completed),
+        (signals.competition_awarded, on_competition_awarded),
         (signals.honour_conferred, on_honour_conferred),
         (signals.honour_revoked, on_honour_revoked),
     )

@@ -18,6 +18,9 @@ def init_app(app: Flask) -> None:
     rest_api.register_blueprint(api.blp)
     labels.register(app)
     home_cards.register()
+    from lms.innovation import contributions
+
+    contributions.register()  # growth record and overview figures
     demo.register()
 
     celery = app.extensions["celery"]

@@ -136,12 +136,12 @@ class Campaign(TimestampMixin, Base):
     )
 
     organization: Mapped[Organization] = relationship()
-    quotas: Mapped[list[Quota]] = relationship(
+    quotas: Mapped[list[CampaignQuota]] = relationship(
         back_populates="campaign", cascade="all, delete-orphan"
     )
 
 
-class Quota(Base):
+class CampaignQuota(Base):
     """How many candidates an organization may send up (for the organizing organization:
     how many the campaign confers). ``used`` moves by a conditional update, so two officers
     taking the last place at once get exactly one."""

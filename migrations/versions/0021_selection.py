@@ -3,7 +3,7 @@ public notices and objections; the working-day calendar; revocable honours; the 
 certificate kind
 
 Revision ID: 0021_selection
-Revises: 0019_assessment
+Revises: 0025_care_more
 Create Date: 2026-12-03 07:49:46.325987
 
 """
@@ -16,7 +16,7 @@ import lms.db
 
 # revision identifiers, used by Alembic.
 revision = "0021_selection"
-down_revision = "0019_assessment"
+down_revision = "0025_care_more"
 branch_labels = None
 depends_on = None
 

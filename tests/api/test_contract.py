@@ -29,3 +29,38 @@ def test_every_operation_documents_its_errors_with_the_one_error_schema(client):
             answer = responses[reference.rsplit("/", 1)[1]]
             schema = answer["content"]["application/json"]["schema"]
             assert schema == {"$ref": "#/components/schemas/Error"}, (method, path, status)
+
+
+NUMERIC_KEYWORDS = {
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+}
+
+
+def test_every_bound_in_the_document_is_a_number(client):
+    """A bound written as a string ("1") makes the document invalid for every client
+    generator; exact decimals are strings in answers, never in the schema's bounds."""
+    spec = client.get("/api/v1/openapi.json").get_json()
+    wrong = []
+
+    def walk(node, where):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in NUMERIC_KEYWORDS and (
+                    isinstance(value, bool) or not isinstance(value, int | float)
+                ):
+                    wrong.append(f"{where}/{key} = {value!r}")
+                walk(value, f"{where}/{key}")
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, f"{where}/{index}")
+
+    walk(spec, "")
+    assert not wrong, wrong

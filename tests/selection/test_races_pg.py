@@ -11,7 +11,7 @@ from lms.certificates.models import Certificate, CertificateKind
 from lms.errors import Conflict
 from lms.extensions import db
 from lms.selection import services
-from lms.selection.models import Dossier, DossierStatus, Notice, Quota
+from lms.selection.models import CampaignQuota, Dossier, DossierStatus, Notice
 from tests.selection.conftest import build_world, dossier_for, make_campaign, up_to_list
 
 
@@ -47,7 +47,9 @@ def test_two_officers_submitting_the_last_place_at_once_get_exactly_one(pg_app):
         t.join(timeout=30)
     assert sorted(results) == ["conflict", "ok"]
     plant_id = w["plant"]
-    used = db.session.scalar(sa.select(Quota.used).where(Quota.organization_id == plant_id))
+    used = db.session.scalar(
+        sa.select(CampaignQuota.used).where(CampaignQuota.organization_id == plant_id)
+    )
     assert used == 1
     statuses = db.session.scalars(sa.select(Dossier.status)).all()
     assert sorted(statuses) == sorted([DossierStatus.draft, DossierStatus.pending])

@@ -10,7 +10,7 @@ from lms.accounts.models import HonorLevel
 from lms.errors import Conflict, Forbidden, Invalid, NotFound
 from lms.extensions import db
 from lms.selection import services
-from lms.selection.models import Dossier, DossierStatus, DossierStep, Quota, StepAction
+from lms.selection.models import CampaignQuota, Dossier, DossierStatus, DossierStep, StepAction
 from tests.factories import HonorFactory
 from tests.selection.conftest import dossier_for, make_campaign, up_to_list
 
@@ -116,7 +116,9 @@ def test_submitting_over_the_units_quota_is_refused_and_nothing_moves(w):
     assert "名额" in exc.value.message
     b = db.session.get(Dossier, b.id)
     assert (b.status, b.level_org_id) == (DS.draft, w["plant"].id)
-    quota = db.session.scalar(sa.select(Quota).where(Quota.organization_id == w["plant"].id))
+    quota = db.session.scalar(
+        sa.select(CampaignQuota).where(CampaignQuota.organization_id == w["plant"].id)
+    )
     assert quota.used == 1
 
 
@@ -143,12 +145,14 @@ def test_a_return_needs_reasons_frees_the_place_and_the_unit_resubmits(w):
     services.return_dossier(w["organizer"], dossier, "事迹材料缺少近三年的业绩数据")
     dossier = db.session.get(Dossier, dossier.id)
     assert (dossier.status, dossier.level_org_id) == (DS.returned, w["plant"].id)
-    plant_quota = db.session.scalar(sa.select(Quota).where(Quota.organization_id == w["plant"].id))
+    plant_quota = db.session.scalar(
+        sa.select(CampaignQuota).where(CampaignQuota.organization_id == w["plant"].id)
+    )
     assert plant_quota.used == 0
     services.amend(w["plant_officer"], dossier, achievements="补充了 2024—2026 年的业绩。")
     services.submit(w["plant_officer"], dossier)
     assert (dossier.status, dossier.level_org_id) == (DS.pending, w["city"].id)
-    assert db.session.get(Quota, plant_quota.id).used == 1
+    assert db.session.get(CampaignQuota, plant_quota.id).used == 1
     assert dossier.steps[-3].reason == "事迹材料缺少近三年的业绩数据"
 
 
@@ -160,7 +164,7 @@ def test_a_rejection_frees_every_place_the_dossier_held(w):
     services.submit(w["shop_officer"], dossier)
     services.approve(w["plant_officer"], dossier)
     services.reject(w["organizer"], dossier, "不符合评选条件")
-    used = db.session.scalars(sa.select(Quota.used).order_by(Quota.id)).all()
+    used = db.session.scalars(sa.select(CampaignQuota.used).order_by(CampaignQuota.id)).all()
     assert used == [0, 0, 0]
     with pytest.raises(Conflict):
         services.approve(w["organizer"], dossier)

@@ -14,7 +14,7 @@ from lms.accounts.models import HonorKind, HonorLevel, Organization, User
 from lms.audit.services import record
 from lms.errors import Conflict, Forbidden, Invalid, NotFound
 from lms.extensions import db
-from lms.selection.models import Campaign, CampaignStatus, Dossier, DossierStatus, Quota
+from lms.selection.models import Campaign, CampaignQuota, CampaignStatus, Dossier, DossierStatus
 from lms.selection.services.common import clean, is_organizer, local_today, require_organizer
 
 
@@ -138,7 +138,9 @@ def create_campaign(
     db.session.flush()
     if places:
         db.session.add(
-            Quota(campaign_id=campaign.id, organization_id=organization.id, places=int(places))
+            CampaignQuota(
+                campaign_id=campaign.id, organization_id=organization.id, places=int(places)
+            )
         )
     record(
         actor,
@@ -152,7 +154,7 @@ def create_campaign(
     return campaign
 
 
-def set_quota(actor: User, campaign: Campaign, organization: Organization, places) -> Quota:
+def set_quota(actor: User, campaign: Campaign, organization: Organization, places) -> CampaignQuota:
     """Set how many candidates ``organization`` may send up (at least those it already has)."""
     require_organizer(actor, campaign)
     if campaign.status != CampaignStatus.nominating:
@@ -166,13 +168,18 @@ def set_quota(actor: User, campaign: Campaign, organization: Organization, place
     if not 0 <= places <= 10000:
         raise Invalid(errors={"places": [_("名额须为 0 至 10000 的整数。")]})
     quota = db.session.scalar(
-        sa.select(Quota)
-        .where(Quota.campaign_id == campaign.id, Quota.organization_id == organization.id)
+        sa.select(CampaignQuota)
+        .where(
+            CampaignQuota.campaign_id == campaign.id,
+            CampaignQuota.organization_id == organization.id,
+        )
         .with_for_update()
     )
     before = {"places": quota.places} if quota else None
     if quota is None:
-        quota = Quota(campaign_id=campaign.id, organization_id=organization.id, places=places)
+        quota = CampaignQuota(
+            campaign_id=campaign.id, organization_id=organization.id, places=places
+        )
         db.session.add(quota)
     elif places < quota.used:
         raise Conflict(
@@ -197,12 +204,12 @@ def set_quota(actor: User, campaign: Campaign, organization: Organization, place
     return quota
 
 
-def quotas(campaign: Campaign) -> list[Quota]:
+def quotas(campaign: Campaign) -> list[CampaignQuota]:
     return list(
         db.session.scalars(
-            sa.select(Quota)
-            .where(Quota.campaign_id == campaign.id)
-            .join(Organization, Quota.organization_id == Organization.id)
+            sa.select(CampaignQuota)
+            .where(CampaignQuota.campaign_id == campaign.id)
+            .join(Organization, CampaignQuota.organization_id == Organization.id)
             .order_by(Organization.path)
         )
     )
@@ -210,8 +217,9 @@ def quotas(campaign: Campaign) -> list[Quota]:
 
 def total_places(campaign: Campaign) -> int | None:
     return db.session.scalar(
-        sa.select(Quota.places).where(
-            Quota.campaign_id == campaign.id, Quota.organization_id == campaign.organization_id
+        sa.select(CampaignQuota.places).where(
+            CampaignQuota.campaign_id == campaign.id,
+            CampaignQuota.organization_id == campaign.organization_id,
         )
     )
 

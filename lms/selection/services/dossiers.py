@@ -19,10 +19,10 @@ from lms.extensions import db
 from lms.selection.models import (
     ACTIVE_STATUSES,
     Campaign,
+    CampaignQuota,
     CampaignStatus,
     Dossier,
     DossierStatus,
-    Quota,
     StepAction,
 )
 from lms.selection.services.campaigns import composition
@@ -223,20 +223,21 @@ def amend(actor: User, dossier: Dossier, **fields) -> Dossier:
 def _take_place(campaign: Campaign, organization_id: int) -> None:
     """One place of ``organization_id``'s quota, or Conflict; no quota row: no limit."""
     result = db.session.execute(
-        sa.update(Quota)
+        sa.update(CampaignQuota)
         .where(
-            Quota.campaign_id == campaign.id,
-            Quota.organization_id == organization_id,
-            Quota.used < Quota.places,
+            CampaignQuota.campaign_id == campaign.id,
+            CampaignQuota.organization_id == organization_id,
+            CampaignQuota.used < CampaignQuota.places,
         )
-        .values(used=Quota.used + 1)
+        .values(used=CampaignQuota.used + 1)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount:
         return
     quota = db.session.scalar(
-        sa.select(Quota).where(
-            Quota.campaign_id == campaign.id, Quota.organization_id == organization_id
+        sa.select(CampaignQuota).where(
+            CampaignQuota.campaign_id == campaign.id,
+            CampaignQuota.organization_id == organization_id,
         )
     )
     if quota is not None:
@@ -253,13 +254,13 @@ def _take_place(campaign: Campaign, organization_id: int) -> None:
 def _release(campaign: Campaign, organization_ids: list[int]) -> None:
     if organization_ids:
         db.session.execute(
-            sa.update(Quota)
+            sa.update(CampaignQuota)
             .where(
-                Quota.campaign_id == campaign.id,
-                Quota.organization_id.in_(organization_ids),
-                Quota.used > 0,
+                CampaignQuota.campaign_id == campaign.id,
+                CampaignQuota.organization_id.in_(organization_ids),
+                CampaignQuota.used > 0,
             )
-            .values(used=Quota.used - 1)
+            .values(used=CampaignQuota.used - 1)
             .execution_options(synchronize_session=False)
         )
 
