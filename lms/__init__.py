@@ -36,6 +36,7 @@ DOMAIN_PACKAGES = [
     "lms.publicity",
     "lms.notifications",
     "lms.certificates",
+    "lms.overview",
 ]
 
 

@@ -43,6 +43,19 @@ def load(model, row_id: int, *, lock: bool = False):
     return db.session.scalar(stmt)
 
 
+class Prefixed:
+    """A stream whose first bytes were already read to check the file's kind."""
+
+    def __init__(self, head: bytes, rest):
+        self.head, self.rest = head, rest
+
+    def read(self, size: int = -1) -> bytes:
+        if self.head:
+            chunk, self.head = self.head, b""
+            return chunk
+        return self.rest.read(size)
+
+
 def is_editor(actor: User | None) -> bool:
     return scope.is_admin(actor) or scope.is_officer(actor)
 
@@ -70,3 +83,34 @@ def require_reviewer(actor: User) -> None:
 
 def reviews(actor: User, organization: Organization) -> bool:
     return is_reviewer(actor) and scope.org_in_scope(actor, organization)
+
+
+def people_by_employee_no(actor: User, numbers: str | list[str], field: str) -> list[User]:
+    """People in the actor's scope by employee number; an unknown or out-of-scope number is a
+    field error naming it."""
+    from lms.errors import Invalid
+
+    if isinstance(numbers, str):
+        numbers = [n for n in (p.strip() for p in numbers.replace("，", ",").split(",")) if n]
+    numbers = list(dict.fromkeys(numbers))[:50]
+    if not numbers:
+        return []
+    found = {
+        u.employee_no: u
+        for u in db.session.scalars(sa.select(User).where(User.employee_no.in_(numbers)))
+    }
+    missing = [
+        n for n in numbers if n not in found or not scope.org_in_scope(actor, found[n].organization)
+    ]
+    if missing:
+        raise Invalid(
+            errors={
+                field: [
+                    _(
+                        "找不到您所辖范围内工号为 %(nos)s 的人员，请核对工号。",
+                        nos="、".join(missing),
+                    )
+                ]
+            }
+        )
+    return [found[n] for n in numbers]

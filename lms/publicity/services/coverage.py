@@ -23,7 +23,7 @@ from lms.db import utcnow
 from lms.errors import Invalid, NotFound
 from lms.extensions import db
 from lms.publicity.models import MediaReport
-from lms.publicity.services.common import clean, edits, local_today, require_editor
+from lms.publicity.services.common import Prefixed, clean, edits, local_today, require_editor
 
 MAX_SCAN_BYTES = 20 * 1024 * 1024
 SCAN_TYPES = {"application/pdf": b"%PDF", "image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG"}
@@ -125,7 +125,7 @@ def record_report(
     key = None
     if scan is not None:
         key = storage.save(
-            head + scan.read(MAX_SCAN_BYTES),
+            Prefixed(head, scan),
             max_bytes=MAX_SCAN_BYTES,
             too_large_message=_("扫描件最大 20 MB，请压缩后再上传。"),
         )

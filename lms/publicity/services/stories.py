@@ -26,6 +26,7 @@ from lms.errors import Conflict, Forbidden, Invalid, NotFound
 from lms.extensions import db
 from lms.publicity.models import Column, MediaKind, Story, StoryEvent, StoryMedia, StoryStatus
 from lms.publicity.services.common import (
+    Prefixed,
     clean,
     edits,
     is_editor,
@@ -143,6 +144,11 @@ def can_edit(actor: User, story: Story) -> bool:
 
 def can_review(actor: User, story: Story) -> bool:
     return reviews(actor, story.organization)
+
+
+def require_edits(actor: User, story: Story) -> None:
+    if not edits(actor, story.organization):
+        raise Forbidden(_("只能修改本单位范围内的事迹。"))
 
 
 def get_story(actor: User, story_id: int, *, lock: bool = False) -> Story:
@@ -437,24 +443,13 @@ def review_queue(actor: User) -> sa.Select:
 # --- photos and videos -----------------------------------------------------------------------
 
 
-class _Prefixed:
-    """A stream whose first bytes were already read to check the file's kind."""
-
-    def __init__(self, head: bytes, rest):
-        self.head, self.rest = head, rest
-
-    def read(self, size: int = -1) -> bytes:
-        if self.head:
-            chunk, self.head = self.head, b""
-            return chunk
-        return self.rest.read(size)
-
-
 def add_media(
     actor: User, story: Story, *, stream, filename: str, content_type: str, caption=None
 ) -> StoryMedia:
     story = get_story(actor, story.id)
-    if not can_edit(actor, story):
+    if not edits(actor, story.organization):
+        raise Forbidden(_("只能修改本单位范围内的事迹。"))
+    if story.status != StoryStatus.draft:
         raise Conflict(_("只能给草稿添加照片或视频。"))
     content_type = (content_type or "").split(";")[0].strip().lower()
     known = _SIGNATURES.get(content_type)
@@ -464,7 +459,7 @@ def add_media(
     kind = known[0]
     limit = MAX_IMAGE_BYTES if kind == MediaKind.image else MAX_VIDEO_BYTES
     key = storage.save(
-        _Prefixed(head, stream),
+        Prefixed(head, stream),
         max_bytes=limit,
         too_large_message=_("图片最大 10 MB，视频最大 300 MB。请压缩后再上传。"),
     )
@@ -489,7 +484,9 @@ def add_media(
 
 def remove_media(actor: User, media: StoryMedia) -> None:
     story = get_story(actor, media.story_id)
-    if not can_edit(actor, story):
+    if not edits(actor, story.organization):
+        raise Forbidden(_("只能修改本单位范围内的事迹。"))
+    if story.status != StoryStatus.draft:
         raise Conflict(_("只能删除草稿中的照片或视频。"))
     key = media.storage_key
     db.session.delete(media)
