@@ -3,7 +3,7 @@ public notices and objections; the working-day calendar; revocable honours; the 
 certificate kind
 
 Revision ID: 0021_selection
-Revises: 0025_care_more
+Revises: 0024_innovation_more
 Create Date: 2026-12-03 07:49:46.325987
 
 """
@@ -16,7 +16,7 @@ import lms.db
 
 # revision identifiers, used by Alembic.
 revision = "0021_selection"
-down_revision = "0025_care_more"
+down_revision = "0024_innovation_more"
 branch_labels = None
 depends_on = None
 
