@@ -50,6 +50,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     rest_api.register_blueprint(api.blp)
     home_cards.register()
+    from courses import contributions
+
+    contributions.register()  # growth record and overview figures
     class_completed.connect(services.on_class_completed)
     demo.register()
     nav.register("courses.catalog", _l("课程"), order=10)

@@ -32,8 +32,10 @@ DOMAIN_PACKAGES = [
     "lms.care",
     "lms.innovation",
     "lms.competitions",
+    "lms.publicity",
     "lms.notifications",
     "lms.certificates",
+    "lms.overview",
 ]
 
 

@@ -96,6 +96,10 @@ care_checkup_booked = lms_signals.signal("care-checkup-booked")
 #: recuperation trip's roster changed; the person should be told (approved: with reminders
 #: before the trip's start, read from /care/me)
 care_trip_decided = lms_signals.signal("care-trip-decided")
+#: survey_id, person_ids: list[int], url_by_person: dict[int, str] — a living-conditions survey
+#: was sent; each person should be asked to answer it at their url (the answer page on the
+#: phone). Sent again for people added later: those already asked are not asked twice.
+care_survey_sent = lms_signals.signal("care-survey-sent")
 
 # innovation -------------------------------------------------------------------------------
 # Payloads carry ids (and the stage as a string); listeners read what else they need.
@@ -114,6 +118,14 @@ innovation_benefit_verified = lms_signals.signal("innovation-benefit-verified")
 innovation_reward_computed = lms_signals.signal("innovation-reward-computed")
 #: studio_id, lead_id, status: "named" | "rejected" | "revoked"
 studio_decided = lms_signals.signal("studio-decided")
+
+# competitions -----------------------------------------------------------------------------
+#: award_id, contestant_id, user_id, contest_id, contest_title: str, trade: str (the trade's
+#: name), title: "chief_technician" | "technical_expert" (an ``HonorKind`` value), rank: int,
+#: organization_id (the organizing organization: the certificate's issuer), url: str (the
+#: contestant's results page) — a title was conferred after the public notice (sent once per
+#: contestant; the honour is already in the registry)
+competition_awarded = lms_signals.signal("competition-awarded")
 
 # assessment -------------------------------------------------------------------------------
 #: sitting_id, exam_id, user_id, percent: str (a decimal 0–100, e.g. "87.50"), closed_by:

@@ -10,16 +10,14 @@ pattern every editing page uses (``submitted``).
 
 from __future__ import annotations
 
-import functools
 import re
 
-import markdown
-import nh3
 from flask import Blueprint, flash
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from courses.models import CourseStatus, EnrollmentStatus, LectureKind
+from lms.core import richtext
 from lms.errors import DomainError
 from lms.extensions import db
 
@@ -59,43 +57,15 @@ def enrollment_status_label(status) -> str:
     return str(ENROLLMENT_LABELS.get(status, status))
 
 
-_ALLOWED_TAGS = {
-    "p", "br", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "code", "pre",
-    "blockquote", "a", "table", "thead", "tbody", "tr", "th", "td", "hr", "img",
-}  # fmt: skip
-
-
 @bp.app_template_filter("markdown")
 def render_markdown(text: str | None) -> Markup:
-    """Markdown to HTML, sanitized: no scripts, no event handlers, no javascript: links,
-    and images only from this site's own addresses (no outside tracking pixels)."""
-    return Markup(_sanitized_html(text or ""))
+    """Markdown to HTML, sanitized (``lms.core.richtext``): images only from this site's
+    own course uploads."""
+    return richtext.render(text, _OWN_UPLOAD)
 
 
 #: The app's own uploads an image may show: a course's cover, a lecture's file.
 _OWN_UPLOAD = re.compile(r"/courses/(\d+/cover|lectures/\d+/media)")
-
-
-def _own_image(tag: str, attribute: str, value: str) -> str | None:
-    """An image's ``src`` is kept only when it is one of this site's own uploads."""
-    if tag == "img" and attribute == "src" and not _OWN_UPLOAD.fullmatch(value):
-        return None
-    return value
-
-
-@functools.lru_cache(maxsize=256)  # lecture texts can be long: a bounded few
-def _sanitized_html(text: str) -> str:
-    # The same summaries and lecture texts are shown over and over; the result depends on
-    # the text alone, so each is converted once per process.
-    html = markdown.markdown(text, extensions=["tables", "fenced_code", "sane_lists"])
-    return nh3.clean(
-        html,
-        tags=_ALLOWED_TAGS,
-        attributes={"a": {"href", "title"}, "img": {"src", "alt"}},
-        url_schemes={"http", "https", "mailto"},
-        attribute_filter=_own_image,
-        link_rel="noopener noreferrer nofollow",
-    )
 
 
 def form_errors(form, exc: DomainError) -> None:

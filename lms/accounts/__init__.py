@@ -17,6 +17,9 @@ def init_app(app: Flask) -> None:
     cli.register(app)
     template_helpers.register(app)
     home_cards.register()
+    from lms.accounts import contributions
+
+    contributions.register()  # growth record and overview figures
     demo.register()
 
     # Every request: the Bearer token if the request has one, else the device session

@@ -10,7 +10,7 @@ def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from lms.accounts.models import Role
-    from lms.care import api, demo, home_cards, models, views  # noqa: F401
+    from lms.care import api, api_surveys, demo, home_cards, models, views  # noqa: F401
     from lms.core import nav
     from lms.extensions import api as rest_api
 
@@ -18,6 +18,9 @@ def init_app(app: Flask) -> None:
     rest_api.register_blueprint(api.blp)
     views.register_helpers(app)
     home_cards.register()
+    from lms.care import contributions
+
+    contributions.register()  # growth record and overview figures
     demo.register()
 
     nav.register("care.index", _l("关爱服务"), roles=[Role.officer, Role.admin], order=50)

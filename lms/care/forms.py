@@ -14,11 +14,17 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.accounts.labels import HONOR_LEVEL_LABELS
 from lms.care.labels import HELP_LABELS, NEED_LABELS, OCCASION_LABELS, choices
 
 INTERNAL = _l("仅关爱团队可见（本人看不到）")
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 class DutyForm(FlaskForm):
@@ -137,3 +143,27 @@ class QuotaForm(FlaskForm):
     places = IntegerField(
         _l("名额"), validators=[InputRequired(_l("请填写名额。")), NumberRange(1, 1000)]
     )
+
+
+class SurveyForm(FlaskForm):
+    name = StringField(
+        _l("调查名称"), validators=[DataRequired(_l("请填写调查名称。")), Length(max=120)]
+    )
+    organization_id = SelectField(_l("范围（单位及下属单位）"), coerce=int)
+    levels = MultiCheckboxField(
+        _l("荣誉级别"),
+        choices=[(k.value, v) for k, v in HONOR_LEVEL_LABELS.items()],
+        default=["national", "provincial"],
+    )
+    closes_on = DateField(_l("截止日期"), validators=[DataRequired(_l("请填写截止日期。"))])
+    intro = TextAreaField(_l("致被调查人的话"), validators=[Optional(), Length(max=4000)])
+
+
+class AnswerForm(FlaskForm):
+    surveyed_on = DateField(_l("走访日期"), validators=[Optional()])
+    housing = StringField(_l("住房情况"), validators=[Optional(), Length(max=200)])
+    income = StringField(_l("收入情况"), validators=[Optional(), Length(max=200)])
+    health = StringField(_l("健康情况"), validators=[Optional(), Length(max=200)])
+    family = StringField(_l("家庭情况"), validators=[Optional(), Length(max=200)])
+    flagged = MultiCheckboxField(_l("目前有困难的方面"), choices=choices(NEED_LABELS))
+    needs = TextAreaField(_l("困难与诉求"), validators=[Optional(), Length(max=4000)])

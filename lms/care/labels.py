@@ -9,6 +9,8 @@ from lms.care.models import (
     HelpKind,
     NeedKind,
     NominationStatus,
+    ResponseStatus,
+    TripKind,
     VisitOccasion,
     VisitStatus,
 )
@@ -48,6 +50,13 @@ NOMINATION_LABELS = {
     NominationStatus.withdrawn: _l("已撤回"),
 }
 
+RESPONSE_STATUS_LABELS = {
+    ResponseStatus.pending: _l("待填写"),
+    ResponseStatus.answered: _l("已填写"),
+}
+
+TRIP_KIND_LABELS = {TripKind.recuperation: _l("疗休养"), TripKind.study_tour: _l("学习考察")}
+
 
 def _label(table, value) -> str:
     for key, text in table.items():
@@ -78,6 +87,14 @@ def visit_status(value) -> str:
 
 def nomination_status(value) -> str:
     return _label(NOMINATION_LABELS, value)
+
+
+def response_status(value) -> str:
+    return _label(RESPONSE_STATUS_LABELS, value)
+
+
+def trip_kind(value) -> str:
+    return _label(TRIP_KIND_LABELS, value)
 
 
 def choices(table) -> list[tuple[str, str]]:

@@ -65,6 +65,21 @@ class NominationStatus(enum.StrEnum):
 HOLDING_STATUSES = (NominationStatus.nominated, NominationStatus.approved)
 
 
+class TripKind(enum.StrEnum):
+    recuperation = "recuperation"  # 疗休养
+    study_tour = "study_tour"  # 学习考察
+
+
+class ResponseStatus(enum.StrEnum):
+    pending = "pending"
+    answered = "answered"
+
+
+class AnsweredVia(enum.StrEnum):
+    self = "self"  # the person, on the phone
+    officer = "officer"  # a care officer, after a visit
+
+
 class CareDuty(Base):
     """An officer's care duty: they read and keep the care files of the organization's subtree."""
 
@@ -299,6 +314,11 @@ class Trip(TimestampMixin, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[TripKind] = mapped_column(
+        enum_type(TripKind, "care_trip_kind"),
+        default=TripKind.recuperation,
+        server_default=TripKind.recuperation.value,
+    )
     name: Mapped[str] = mapped_column(sa.String(120))
     place: Mapped[str] = mapped_column(sa.String(120))
     starts_on: Mapped[date]
@@ -385,3 +405,109 @@ class Nomination(TimestampMixin, Base):
 
     trip: Mapped[Trip] = relationship()
     person: Mapped[User] = relationship(foreign_keys=[person_id])
+
+
+class TripReport(Base):
+    """What a participant learned on a study tour (学习考察), attached after the tour; the
+    file lives in storage under an opaque key."""
+
+    __tablename__ = "care_trip_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trip_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("care_trips.id", ondelete="CASCADE"), index=True
+    )
+    nomination_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("care_nominations.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"))
+    title: Mapped[str] = mapped_column(sa.String(120))
+    summary: Mapped[str | None] = mapped_column(sa.Text)
+    file_key: Mapped[str | None] = mapped_column(sa.String(64))
+    file_name: Mapped[str | None] = mapped_column(sa.String(200))
+    file_type: Mapped[str | None] = mapped_column(sa.String(100))
+    file_size: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    person: Mapped[User] = relationship()
+
+
+class Survey(TimestampMixin, Base):
+    """A living-conditions survey campaign (生活状况调查) sent to the honoured people of an
+    organization's subtree who hold an honour of one of its levels."""
+
+    __tablename__ = "care_surveys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
+    )
+    # Comma-separated honour levels, e.g. "national,provincial".
+    levels: Mapped[str] = mapped_column(sa.String(80))
+    intro: Mapped[str | None] = mapped_column(sa.Text)
+    closes_on: Mapped[date]
+    sent_at: Mapped[datetime | None]
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+
+    organization: Mapped[Organization] = relationship()
+
+
+class SurveyResponse(Base):
+    """One person's place in a survey: pending until answered (by them or by an officer);
+    the answers are a ``LivingSituation`` row, which the care file shows as the latest."""
+
+    __tablename__ = "care_survey_responses"
+    __table_args__ = (
+        sa.UniqueConstraint("survey_id", "person_id"),
+        sa.Index("ix_care_responses_person_status", "person_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("care_surveys.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"))
+    # The person's organization when the survey was sent: the scope the answers are kept in.
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
+    )
+    status: Mapped[ResponseStatus] = mapped_column(
+        enum_type(ResponseStatus, "care_response_status"), default=ResponseStatus.pending
+    )
+    via: Mapped[AnsweredVia | None] = mapped_column(enum_type(AnsweredVia, "care_answered_via"))
+    answered_at: Mapped[datetime | None]
+    answered_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    situation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("care_living_situations.id", ondelete="SET NULL")
+    )
+
+    survey: Mapped[Survey] = relationship()
+    person: Mapped[User] = relationship(foreign_keys=[person_id])
+    organization: Mapped[Organization] = relationship()
+    situation: Mapped[LivingSituation | None] = relationship()
+    needs: Mapped[list[SurveyNeed]] = relationship(
+        back_populates="response", order_by="SurveyNeed.id", cascade="all, delete-orphan"
+    )
+
+
+class SurveyNeed(Base):
+    """A need the answer flagged; a care officer turns it into a case once."""
+
+    __tablename__ = "care_survey_needs"
+    __table_args__ = (sa.UniqueConstraint("response_id", "need"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("care_survey_responses.id", ondelete="CASCADE"), index=True
+    )
+    need: Mapped[NeedKind] = mapped_column(enum_type(NeedKind, "care_need_kind"))
+    case_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("care_cases.id", ondelete="SET NULL"), unique=True
+    )
+
+    response: Mapped[SurveyResponse] = relationship(back_populates="needs")

@@ -11,6 +11,7 @@ from lms.care.models import (
     HelpKind,
     NeedKind,
     NominationStatus,
+    ResponseStatus,
     VisitOccasion,
     VisitStatus,
 )
@@ -185,6 +186,68 @@ class CareBatchSchema(Schema):
                 str(_l("请选择荣誉级别：national、provincial、city、enterprise。"))
             )
         return value
+
+
+class CareSurveySchema(CareBatchSchema):
+    """A living-conditions survey campaign (sent to everyone in scope when created)."""
+
+    class Meta:
+        exclude = ("year", "place")
+
+    intro = fields.Str(allow_none=True, validate=_text)
+    closes_on = fields.Date(required=True)
+    sent_at = fields.DateTime(dump_only=True, allow_none=True)
+    asked = fields.Int(dump_only=True)
+    answered = fields.Int(dump_only=True)
+    needs_flagged = fields.Int(dump_only=True)
+    needs_cased = fields.Int(dump_only=True)
+
+
+class CareSurveyQuerySchema(PageArgsSchema):
+    q = fields.Str(validate=validate.Length(max=64))
+
+
+class CareResponseQuerySchema(PageArgsSchema):
+    q = fields.Str(validate=validate.Length(max=64))
+    status = fields.Enum(ResponseStatus, by_value=True)
+
+
+class CareSurveyNeedSchema(Schema):
+    id = fields.Int()
+    need = fields.Enum(NeedKind, by_value=True)
+    case_id = fields.Int(allow_none=True)
+
+
+class CareResponseListSchema(Schema):
+    """A person's place in a survey, without the answers."""
+
+    id = fields.Int()
+    survey_id = fields.Int()
+    person = fields.Nested(CarePersonSchema)
+    status = fields.Enum(ResponseStatus, by_value=True)
+    via = fields.Str(allow_none=True)
+    answered_at = fields.DateTime(allow_none=True)
+    needs = fields.List(fields.Nested(CareSurveyNeedSchema))
+
+
+class CareResponseSchema(CareResponseListSchema):
+    """With the answers (a read by anyone but the person is audited)."""
+
+    situation = fields.Nested(CareSituationSchema, allow_none=True)
+    closes_on = fields.Date(attribute="survey.closes_on")
+    survey_name = fields.Str(attribute="survey.name")
+
+
+class CareAnswerSchema(Schema):
+    surveyed_on = fields.Date(allow_none=True)
+    housing = fields.Str(allow_none=True, validate=validate.Length(max=200))
+    income = fields.Str(allow_none=True, validate=validate.Length(max=200))
+    health = fields.Str(allow_none=True, validate=validate.Length(max=200))
+    family = fields.Str(allow_none=True, validate=validate.Length(max=200))
+    needs = fields.Str(allow_none=True, validate=_text)
+    flagged = fields.List(
+        fields.Enum(NeedKind, by_value=True), load_default=list, validate=validate.Length(max=5)
+    )
 
 
 class CareCheckupSchema(Schema):

@@ -23,6 +23,9 @@ def init_app(app: Flask) -> None:
     subscribers.register()
     demo.register()
     home_cards.register()
+    from lms.certificates import contributions
+
+    contributions.register()  # growth record and overview figures
 
     celery = app.extensions["celery"]
     routes = dict(celery.conf.task_routes or {})

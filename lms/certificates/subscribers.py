@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from lms import signals
+from lms.accounts.labels import HONOR_KIND_LABELS
 from lms.certificates import services
 from lms.certificates.models import CertificateKind
 from lms.notifications.services import text_locale
@@ -40,6 +41,23 @@ def on_mentorship_completed(sender, *, mentorship_id, apprentice_id, **kw):
     )
 
 
+def on_competition_awarded(sender, *, contestant_id, user_id, contest_title, trade, title, **kw):
+    """One certificate per contestant (the subject), issued by the organizing organization."""
+    services.issue_certificate(
+        user_id,
+        CertificateKind.competition,
+        "competition",
+        contestant_id,
+        _(
+            "%(contest)s %(trade)s %(title)s",
+            contest=contest_title,
+            trade=trade,
+            title=HONOR_KIND_LABELS.get(title, title),
+        ),
+        organization_id=kw.get("organization_id"),
+    )
+
+
 #: Wrapped once, at import, so that connecting again (another app in the same process)
 #: finds the same receivers.
 RECEIVERS = [
@@ -48,6 +66,7 @@ RECEIVERS = [
         (signals.course_completed, on_course_completed),
         (signals.class_completed, on_class_completed),
         (signals.mentorship_completed, on_mentorship_completed),
+        (signals.competition_awarded, on_competition_awarded),
     )
 ]
 

@@ -1,11 +1,26 @@
 """Skill contests (技能竞赛): contests and their trades, quotas, registration, secret
-marking codes, judging through lms.scoring, identity reveal, ranking and titles."""
+marking codes, judging through lms.scoring, identity reveal, ranking and titles; and
+labour competitions (劳动竞赛) inside enterprises."""
 
 from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from lms.competitions import models  # noqa: F401  (tables join the metadata)
+    from flask_babel import lazy_gettext as _l
+
+    from lms.accounts.models import Role
+    from lms.competitions import models, views  # noqa: F401  (models: tables join the metadata)
+    from lms.competitions.rules import connect as connect_rules  # titles, schemes, appeals
     from lms.competitions.theory import connect as connect_theory  # the online theory exam
+    from lms.core import nav
 
     connect_theory(app)
+    connect_rules(app)
+    app.register_blueprint(views.bp)
+    views.register_helpers(app)
+    nav.register("competitions.index", _l("竞赛"), roles=[Role.officer, Role.admin], order=55)
+    nav.register("competitions.mine", _l("我的比赛"), roles=[Role.worker, Role.mentor], order=56)
+
+    from lms.competitions import contributions
+
+    contributions.register()  # growth record and overview figures

@@ -53,6 +53,11 @@ class Contest(TimestampMixin, Base):
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
     released_at: Mapped[datetime | None]
+    # Titles are conferred once the public notice (公示) after release has run this long.
+    notice_days: Mapped[int] = mapped_column(default=7, server_default="7")
+    titles_conferred_at: Mapped[datetime | None]
+    # A contestant may appeal this many hours after the results are shown (released).
+    appeal_hours: Mapped[int] = mapped_column(default=2, server_default="2")
 
     organization: Mapped[Organization] = relationship(foreign_keys=[organization_id])
     trades: Mapped[list[Trade]] = relationship(back_populates="contest", order_by="Trade.id")

@@ -12,12 +12,23 @@ def init_app(app: Flask) -> None:
     from lms.accounts.models import Role
     from lms.core import nav
     from lms.extensions import api as rest_api
-    from lms.innovation import api, demo, home_cards, labels, models, views  # noqa: F401
+    from lms.innovation import (  # noqa: F401
+        api,
+        demo,
+        home_cards,
+        labels,
+        models,
+        models_awards,
+        views,
+    )
 
     app.register_blueprint(views.bp)
     rest_api.register_blueprint(api.blp)
     labels.register(app)
     home_cards.register()
+    from lms.innovation import contributions
+
+    contributions.register()  # growth record and overview figures
     demo.register()
 
     celery = app.extensions["celery"]

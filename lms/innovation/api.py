@@ -281,3 +281,6 @@ class StudioMembers(MethodView):
         user = services.get_person(current_user, data["user_id"], "user_id")
         services.add_member(current_user, studio, user)
         return studio
+
+
+from lms.innovation import api_awards  # noqa: E402, F401  (its routes join this blueprint)

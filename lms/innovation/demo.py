@@ -91,7 +91,7 @@ def load(data: DemoData) -> None:
         "工位旁放椅子占用安全通道；车间休息区已在改造计划中，年内增设座椅。",
         days_after=30,
     )
-    _submit(
+    torque = _submit(
         data,
         "worker3",
         70,
@@ -180,6 +180,28 @@ def load(data: DemoData) -> None:
     services.add_entry(officer_power, power, "grant", "5000", "企业工作室启动经费")
     services.add_entry(officer_power, power, "spending", "860", "无线测温贴片样品")
     services.link_innovation(officer_power, meter, power)
+
+    _evaluations(data, trial, torque)
+
+
+def _evaluations(data, trial, torque) -> None:
+    """A closed expert evaluation of the drying-oven item (M0001 recused: the author works
+    in his studio) and an open one of the torque cards, waiting for M0001 and M0003."""
+    p = data.people
+    evaluation = services.open_evaluation(
+        p["officer"], trial, [p["mentor3"].id, p["mentor2"].id, p["mentor"].id], p["mentor3"].id
+    )
+    services.declare(p["mentor"], evaluation, True, "提交人李春花是本人工作室成员。")
+    for who, marks in (
+        ("mentor3", {"technical": 24, "economic": 22, "scope": 15, "practicality": 18}),
+        ("mentor2", {"technical": 26, "economic": 20, "scope": 14, "practicality": 17}),
+    ):
+        services.declare(p[who], evaluation, False, None)
+        services.score(p[who], evaluation, marks)
+    services.close_evaluation(p["mentor3"], evaluation)
+    services.open_evaluation(
+        p["officer"], torque, [p["mentor"].id, p["mentor3"].id], p["mentor"].id
+    )
 
 
 def register() -> None:

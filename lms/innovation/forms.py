@@ -112,3 +112,36 @@ class DutyForm(FlaskForm):
 
 class StudioLinkForm(FlaskForm):
     studio_id = SelectField(_l("所属创新工作室"), coerce=int)
+
+
+class EvaluationOpenForm(FlaskForm):
+    evaluators = TextAreaField(
+        _l("评审人工号（空格或换行分隔）"),
+        validators=[DataRequired(_l("请填写评审人工号。")), Length(max=500)],
+    )
+    lead_no = StringField(
+        _l("评审组长工号"), validators=[DataRequired(_l("请填写评审组长工号。")), Length(max=20)]
+    )
+
+
+class DeclareForm(FlaskForm):
+    conflict = RadioField(
+        _l("利益冲突声明"),
+        choices=[("0", _l("与本项目无利益冲突")), ("1", _l("存在利益冲突，申请回避"))],
+        validators=[InputRequired(_l("请选择。"))],
+    )
+    reason = TextAreaField(_l("利益关系（回避时必填）"), validators=[Length(max=500)])
+
+
+class EvaluatorForm(FlaskForm):
+    employee_no = StringField(
+        _l("评审人工号"), validators=[DataRequired(_l("请填写工号。")), Length(max=20)]
+    )
+    lead = BooleanField(_l("担任评审组长（原组长已回避时）"))
+
+
+class ScorecardForm(FlaskForm):
+    lines = TextAreaField(
+        _l("评分项（每行：代码 名称 满分）"),
+        validators=[DataRequired(_l("请至少填写一个评分项。")), Length(max=2000)],
+    )

@@ -235,6 +235,8 @@ class Studio(TimestampMixin, Base):
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     reason: Mapped[str | None] = mapped_column(sa.Text)
     balance: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
+    # named or last reconfirmed: a reconfirmation is due a set number of years after it
+    confirmed_at: Mapped[datetime | None]
 
     lead: Mapped[User] = relationship(foreign_keys=[lead_id])
     organization: Mapped[Organization] = relationship()

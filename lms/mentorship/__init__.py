@@ -24,6 +24,9 @@ def init_app(app: Flask) -> None:
     rest_api.register_blueprint(api.blp)
     template_helpers.register(app)
     home_cards.register()
+    from lms.mentorship import contributions
+
+    contributions.register()  # growth record and overview figures
     demo.register()
     app.extensions["celery"].conf.beat_schedule["mentorship-quiet-pairings"] = {
         "task": "lms.mentorship.tasks.announce_quiet_pairings",

@@ -1,4 +1,4 @@
-"""Notices for the service (care) and innovation links, heard from their signals.
+"""Notices for the service (care), innovation and competition links, heard from their signals.
 
 Split from :mod:`lms.notifications.subscribers` (which lists every receiver); the same rules
 hold: payloads carry ids only, no domain's tables are read, and ``notify`` is keyed so a
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from lms.accounts.labels import HONOR_KIND_LABELS
 from lms.db import utcnow
 from lms.notifications import services
 from lms.notifications.models import Category
@@ -72,6 +73,23 @@ def on_care_trip_decided(sender, *, nomination_id, person_id, status, **kw):
         CARE_FILE,
         key=f"care-trip:{nomination_id}:{status}",
     )
+
+
+def on_care_survey_sent(sender, *, survey_id, person_ids, url_by_person, **kw):
+    """Each honoured person is asked once to answer a living-conditions survey (gathered:
+    a campaign reaches thousands in a few queries)."""
+    with services.gathered():
+        for person_id in person_ids:
+            services.notify(
+                [person_id],
+                Category.system,
+                _("请填写生活状况调查"),
+                _(
+                    "工会想了解您近来的住房、收入、健康和家庭情况，以便更好地为您服务。请用手机填写。"
+                ),
+                url_by_person.get(person_id) or CARE_FILE,
+                key=f"care-survey:{survey_id}",
+            )
 
 
 def on_innovation_submitted(sender, *, innovation_id, author_id, stage, **kw):
@@ -175,4 +193,27 @@ def on_studio_decided(sender, *, studio_id, lead_id, status, **kw):
         _("详情请在工作室页面中查看。"),
         f"/innovation/studios/{studio_id}",
         key=f"studio:{studio_id}:{status}",
+    )
+
+
+# competitions -------------------------------------------------------------------------------
+
+
+def on_competition_awarded(sender, *, contestant_id, user_id, contest_title, trade, title, **kw):
+    """The person is told of their title once (keyed by the contestant), linking to their
+    results page; the certificate's own notice follows from ``certificate_issued``."""
+    label = HONOR_KIND_LABELS.get(title, title)
+    services.notify(
+        [user_id],
+        Category.system,
+        _("您被授予“%(title)s”称号", title=label),
+        _(
+            "%(contest)s %(trade)s 第 %(rank)s 名，公示期满，授予%(title)s称号。",
+            contest=contest_title,
+            trade=trade,
+            rank=kw.get("rank"),
+            title=label,
+        ),
+        kw.get("url"),
+        key=f"competition-awarded:{contestant_id}",
     )

@@ -364,6 +364,7 @@ RECEIVERS = [
         (signals.care_followup_due, links.on_care_followup_due),
         (signals.care_checkup_booked, links.on_care_checkup_booked),
         (signals.care_trip_decided, links.on_care_trip_decided),
+        (signals.care_survey_sent, links.on_care_survey_sent),
         (signals.innovation_submitted, links.on_innovation_submitted),
         (signals.innovation_decided, links.on_innovation_decided),
         (signals.innovation_overdue, links.on_innovation_overdue),
@@ -371,6 +372,7 @@ RECEIVERS = [
         (signals.innovation_benefit_verified, links.on_innovation_benefit_verified),
         (signals.innovation_reward_computed, links.on_innovation_reward_computed),
         (signals.studio_decided, links.on_studio_decided),
+        (signals.competition_awarded, links.on_competition_awarded),
     )
 ]
 

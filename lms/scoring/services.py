@@ -52,20 +52,7 @@ def add_criterion(
     levels: list[str] | None = None,
 ) -> ScoringCriterion:
     _open(panel)
-    max_mark = Decimal(str(max_mark))
-    if kind not in CriterionKind.__members__:
-        raise Invalid(_("评分项类型无效。"))
-    if max_mark <= 0:
-        raise Invalid(_("评分项的分值必须大于零。"))
-    if kind == CriterionKind.judgement:
-        if not levels or len(levels) != len(JUDGEMENT_LEVELS) or not all(levels):
-            raise Invalid(_("评价项须为 0–3 每一级写明描述。"))
-        bands = None
-    else:
-        levels = None
-        bands = [str(Decimal(str(b))) for b in bands or []]
-        if any(not (0 < Decimal(b) < max_mark) for b in bands):
-            raise Invalid(_("容差档的分数须在零与满分之间。"))
+    max_mark, bands, levels = check_criterion(kind, max_mark, bands, levels)
     criterion = ScoringCriterion(
         panel_id=panel.id,
         code=code,
@@ -80,6 +67,85 @@ def add_criterion(
     db.session.flush()
     db.session.refresh(panel)
     return criterion
+
+
+def check_criterion(kind: str, max_mark, bands=None, levels=None):
+    """A criterion's kind and marks checked: returns (max_mark, bands, levels) normalised."""
+    try:
+        max_mark = Decimal(str(max_mark))
+    except ArithmeticError:
+        raise Invalid(_("评分项的分值格式不正确。")) from None
+    if kind not in CriterionKind.__members__:
+        raise Invalid(_("评分项类型无效。"))
+    if not max_mark.is_finite() or max_mark <= 0:
+        raise Invalid(_("评分项的分值必须大于零。"))
+    if kind == CriterionKind.judgement:
+        if not levels or len(levels) != len(JUDGEMENT_LEVELS) or not all(levels):
+            raise Invalid(_("评价项须为 0–3 每一级写明描述。"))
+        return max_mark, None, [str(level) for level in levels]
+    try:
+        bands = [str(Decimal(str(b))) for b in bands or []]
+    except ArithmeticError:
+        raise Invalid(_("容差档的分数格式不正确。")) from None
+    if any(not (0 < Decimal(b) < max_mark) for b in bands):
+        raise Invalid(_("容差档的分数须在零与满分之间。"))
+    return max_mark, bands, None
+
+
+def revise_criteria(panel: ScoringPanel, specs: list[dict[str, Any]]) -> None:
+    """Make the panel's criteria those of ``specs`` (code, title, kind, max_mark, bands,
+    levels), in that order: titles and descriptions may always change; once marking has
+    begun no criterion is added, a criterion already marked is not removed and keeps its
+    kind, and a measurement one its marks and bands (its marks would no longer fit)."""
+    _open(panel)
+    current = {c.code: c for c in panel.criteria}
+    marked = set(
+        db.session.scalars(
+            sa.select(ScoringMark.criterion_id)
+            .join(ScoringCriterion, ScoringCriterion.id == ScoringMark.criterion_id)
+            .where(ScoringCriterion.panel_id == panel.id)
+            .distinct()
+        )
+    )
+    wanted = {spec["code"] for spec in specs}
+    for code, criterion in current.items():
+        if code not in wanted:
+            if criterion.id in marked:
+                raise Conflict(_("评分项 %(code)s 已有评分，不能删除。", code=code))
+            db.session.delete(criterion)
+    for position, spec in enumerate(specs):
+        kind = spec["kind"]
+        max_mark, bands, levels = check_criterion(
+            kind, spec["max_mark"], spec.get("bands"), spec.get("levels")
+        )
+        criterion = current.get(spec["code"])
+        if criterion is None:
+            if marked:  # subjects already marked could never be marked on it
+                raise Conflict(_("已经开始评分，不能再新增评分项 %(code)s。", code=spec["code"]))
+            criterion = ScoringCriterion(panel_id=panel.id, code=spec["code"])
+            db.session.add(criterion)
+        elif criterion.id in marked and (
+            criterion.kind != kind
+            or (
+                kind == CriterionKind.measurement
+                and (criterion.max_mark != max_mark or (criterion.bands or []) != bands)
+            )
+        ):
+            raise Conflict(
+                _(
+                    "评分项 %(code)s 已有评分：只能修改名称和描述（评价项还可修改分值）。",
+                    code=spec["code"],
+                )
+            )
+        criterion.title, criterion.kind, criterion.max_mark = spec["title"], kind, max_mark
+        criterion.bands, criterion.levels, criterion.position = bands, levels, position
+    db.session.flush()
+    db.session.refresh(panel)
+
+
+def check_value(panel: ScoringPanel, criterion_code: str, value) -> Decimal:
+    """A mark for the criterion, checked against what it allows (kind, marks, bands)."""
+    return _valid_value(_criterion(panel, criterion_code), value)
 
 
 def add_scorer(panel: ScoringPanel, user_id: int, *, chief: bool = False) -> ScoringScorer:
@@ -219,13 +285,39 @@ def change_after_lock(
 ) -> ScoringMarkVersion:
     """Change one mark of a locked panel: a reason and a chief's approval (not the
     requester's own) are required; the change is kept as a new version and audited."""
+    _chief(panel, approved_by_id)
+    if approved_by_id == requested_by_id:
+        raise Forbidden(_("修改须由另一位裁判长批准。"))
+    return amend_locked(
+        panel,
+        code,
+        scorer_id,
+        criterion_code,
+        value,
+        reason=reason,
+        requested_by_id=requested_by_id,
+        approved_by_id=approved_by_id,
+    )
+
+
+def amend_locked(
+    panel: ScoringPanel,
+    code: str,
+    scorer_id: int,
+    criterion_code: str,
+    value,
+    *,
+    reason: str,
+    requested_by_id: int | None,
+    approved_by_id: int,
+) -> ScoringMarkVersion:
+    """Change one mark of a locked panel, kept as a new version with before and after and
+    audited. Who may approve is the calling domain's rule (``change_after_lock``: a chief
+    other than the requester; contests: the supervisor, or the arbitration group)."""
     if not panel.locked:
         raise Conflict(_("评分尚未锁定，可直接修改。"))
     if not (reason or "").strip():
         raise Invalid(_("锁定后修改评分须写明理由。"), errors={"reason": [_("请填写理由。")]})
-    _chief(panel, approved_by_id)
-    if approved_by_id == requested_by_id:
-        raise Forbidden(_("修改须由另一位裁判长批准。"))
     subject = _subject(panel, code)
     criterion = _criterion(panel, criterion_code)
     mark = db.session.scalar(

@@ -29,6 +29,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     rest_api.register_blueprint(api.blp)
     home_cards.register()
+    from lms.training import contributions
+
+    contributions.register()  # growth record and overview figures
     demo.register()
     views.register_helpers(app)
 

@@ -167,3 +167,92 @@ def test_one_person_nominated_for_two_overlapping_trips_at_once_gets_one(pg_app)
         t.join(timeout=30)
     assert sorted(results) == ["conflict", "ok"]
     assert db.session.scalar(sa.select(sa.func.count(Nomination.id))) == 1
+
+
+def _two_at_once(pg_app, action, args: list[tuple]) -> list[str]:
+    """Run ``action(*args[i])`` in two threads released together; "ok" or "conflict" each."""
+    barrier = threading.Barrier(2)
+    results: list[str] = []
+
+    def run(*a):
+        with pg_app.app_context():
+            try:
+                prepared = action(*a)
+                barrier.wait(timeout=10)
+                prepared()
+                results.append("ok")
+            except Conflict:
+                results.append("conflict")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=a) for a in args]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return sorted(results)
+
+
+def _survey_world():
+    from lms.care.models import SurveyResponse
+
+    plant = EnterpriseFactory()
+    shop = WorkshopFactory(parent=plant)
+    officers = [UserFactory(organization=plant, roles=[Role.officer]) for _ in range(2)]
+    for o in officers:
+        db.session.add(CareDuty(user_id=o.id, organization_id=plant.id))
+    person = UserFactory(organization=shop)
+    HonorFactory(user=person, level=HonorLevel.national)
+    db.session.commit()
+    survey = services.create_survey(
+        officers[0],
+        plant,
+        name="调查",
+        levels=["national"],
+        closes_on=services.local_today() + timedelta(days=5),
+    )
+    response = db.session.scalars(
+        sa.select(SurveyResponse).where(SurveyResponse.survey_id == survey.id)
+    ).one()
+    return [o.id for o in officers], person, response
+
+
+def test_two_officers_entering_one_persons_answers_at_once_write_one(pg_app):
+    from lms.care.models import LivingSituation, SurveyNeed
+
+    officer_ids, _person, response = _survey_world()
+    response_id = response.id
+    db.session.remove()
+
+    def enter(officer_id: int, text: str):
+        actor = db.session.get(User, officer_id)
+        target = services.get_response(actor, response_id)
+        return lambda: services.answer(actor, target, housing=text, flagged=["housing"])
+
+    results = _two_at_once(pg_app, enter, [(officer_ids[0], "甲"), (officer_ids[1], "乙")])
+    assert results == ["conflict", "ok"]
+    assert db.session.scalar(sa.select(sa.func.count(LivingSituation.id))) == 1
+    assert db.session.scalar(sa.select(sa.func.count(SurveyNeed.id))) == 1
+
+
+def test_two_officers_making_a_case_of_one_need_at_once_open_one(pg_app):
+    from lms.care.models import CareCase, SurveyNeed
+
+    officer_ids, person, response = _survey_world()
+    services.answer(person, response, needs="医保断缴", flagged=["medical_insurance"])
+    need_id = response.needs[0].id
+    db.session.remove()
+
+    def make(officer_id: int):
+        actor = db.session.get(User, officer_id)
+        services.get_need(actor, need_id)
+        return lambda: services.case_from_need(actor, need_id)
+
+    assert _two_at_once(pg_app, make, [(officer_ids[0],), (officer_ids[1],)]) == [
+        "conflict",
+        "ok",
+    ]
+    assert db.session.scalar(sa.select(sa.func.count(CareCase.id))) == 1
+    case_id = db.session.scalar(sa.select(SurveyNeed.case_id).where(SurveyNeed.id == need_id))
+    assert case_id == db.session.scalar(sa.select(CareCase.id))

@@ -14,7 +14,14 @@ def _innovation_rules(app):
 
 def test_every_route_needs_sign_in(app, client, world):
     item = submit(world["worker"])
-    values = {"item_id": item.id, "attachment_id": 1, "studio_id": 1}
+    values = {
+        "item_id": item.id,
+        "attachment_id": 1,
+        "studio_id": 1,
+        "evaluation_id": 1,
+        "contest_id": 1,
+        "recommendation_id": 1,
+    }
     rules = _innovation_rules(app)
     assert len(rules) >= 40
     for rule in rules:

@@ -115,3 +115,68 @@ def test_similar_items_and_merge_on_postgresql(pg_app):
     db.session.expire_all()
     assert db.session.get(Innovation, original.id).supporters_count == 2  # officer + mate
     assert db.session.get(Innovation, later.id).stage == Stage.merged
+
+
+MARKS = {"technical": 24, "economic": 21, "scope": 15, "practicality": 18}
+
+
+def _evaluation(pg_app, declared: int):
+    from lms.innovation.models_awards import Evaluation
+
+    enterprise, officers, worker = _people(pg_app)
+    experts = [factories.UserFactory(organization=enterprise) for _ in range(2)]
+    item = services.submit(worker, kind="suggestion", title="t", problem="p", method="m")
+    evaluation = services.open_evaluation(officers[0], item, [e.id for e in experts], experts[0].id)
+    for expert in experts[:declared]:
+        services.declare(expert, evaluation, False, None)
+    db.session.commit()
+    ids = evaluation.id
+
+    def prepare(user_id):
+        return lambda: (db.session.get(User, user_id), db.session.get(Evaluation, ids))
+
+    return experts, ids, prepare
+
+
+def test_two_evaluators_marking_at_once_both_count(pg_app):
+    from lms.innovation.models_awards import Evaluation
+
+    experts, evaluation_id, prepare = _evaluation(pg_app, declared=2)
+    results = _race(
+        pg_app, [(prepare(e.id), lambda u, ev: services.score(u, ev, MARKS)) for e in experts]
+    )
+    assert results == ["ok", "ok"]
+    db.session.expire_all()
+    evaluation = db.session.get(Evaluation, evaluation_id)
+    services.close_evaluation(db.session.get(User, experts[0].id), evaluation)
+    assert evaluation.total == Decimal("78.00")
+
+
+def test_one_evaluator_marking_twice_at_once_counts_once(pg_app):
+    experts, evaluation_id, prepare = _evaluation(pg_app, declared=2)
+    results = _race(
+        pg_app,
+        [(prepare(experts[1].id), lambda u, ev: services.score(u, ev, MARKS)) for _ in "ab"],
+    )
+    assert results.count("ok") == 1
+    assert any("已提交" in r for r in results)
+
+
+def test_the_lead_closing_twice_at_once_closes_once(pg_app):
+    from lms.audit.models import AuditEntry
+
+    experts, evaluation_id, prepare = _evaluation(pg_app, declared=2)
+    for expert in experts:
+        services.score(
+            db.session.get(User, expert.id),
+            services.get_evaluation(db.session.get(User, expert.id), evaluation_id),
+            MARKS,
+        )
+    db.session.commit()
+    results = _race(
+        pg_app,
+        [(prepare(experts[0].id), lambda u, ev: services.close_evaluation(u, ev)) for _ in "ab"],
+    )
+    assert results.count("ok") == 1
+    assert any("已经结束" in r or "已结束" in r for r in results)
+    assert db.session.query(AuditEntry).filter_by(action="innovation.evaluation_close").count() == 1

@@ -17,6 +17,12 @@ from tests.matrix import (  # noqa: F401 - the table's vocabulary
     may,
 )
 
+DEFAULT_IDS = {
+    "survey_id": "care_survey",
+    "response_id": "care_response",
+    "need_id": "care_need",
+}
+
 ENTRIES = {
     # care (T0001 and the admin are the first enterprise's care team: T0001 holds the demo's
     # care duty for it, T0002 for the power company; M0001 is the honoured person whose file,
@@ -63,6 +69,15 @@ ENTRIES = {
     "care.decline POST": may(IN_SCOPE),
     "care.withdraw POST": may(IN_SCOPE),
     "care.trip_attendance POST": may(IN_SCOPE),
+    "care.surveys GET": may(OFFICERS),
+    "care.new_survey GET": may(OFFICERS),
+    "care.new_survey POST": may(OFFICERS),
+    "care.survey GET": may(IN_SCOPE),
+    "care.send_survey POST": may(IN_SCOPE),
+    "care.survey_response GET": may(MENTOR, IN_SCOPE, why="M0001 answered it himself"),
+    "care.answer_survey GET": may(MENTOR, IN_SCOPE),
+    "care.answer_survey POST": may(MENTOR, IN_SCOPE, form={"housing": "自有住房"}),
+    "care.case_from_need POST": may(IN_SCOPE),
     "care.reports GET": may(OFFICERS),
     "care.export_report GET": may(OFFICERS),
     "care-api.People GET": may(OFFICERS),
@@ -139,6 +154,23 @@ ENTRIES = {
     "care-api.NominationWithdrawal POST": may(IN_SCOPE),
     "care-api.NominationAttendance POST": may(IN_SCOPE, json={"attended": True}),
     "care-api.Reports GET": may(OFFICERS),
+    "care-api.Surveys GET": may(OFFICERS),
+    "care-api.Surveys POST": may(
+        IN_SCOPE,
+        json={
+            "organization_id": Ref("enterprise"),
+            "name": "补充调查",
+            "levels": ["city"],
+            "closes_on": "2027-01-20",
+        },
+    ),
+    "care-api.SurveyItem GET": may(IN_SCOPE),
+    "care-api.SurveySend POST": may(IN_SCOPE),
+    "care-api.SurveyResponses GET": may(IN_SCOPE),
+    "care-api.ResponseItem GET": may(MENTOR, IN_SCOPE),
+    "care-api.ResponseAnswer POST": may(MENTOR, IN_SCOPE, json={"housing": "自有住房"}),
+    "care-api.MySurveys GET": may(SIGNED_IN, why="one's own surveys, an empty list for most"),
+    "care-api.NeedCase POST": may(IN_SCOPE),
 }
 
 
@@ -151,10 +183,11 @@ def seed(person: dict, machine) -> dict[str, object]:
     import sqlalchemy as sa
 
     from lms.care import services as care
-    from lms.care.models import CareDuty
+    from lms.care.models import CareDuty, SurveyResponse
 
     admin, officer, honoured = person["A0001"], person["T0001"], person["M0001"]
     today = care.local_today()
+    first = lambda stmt: db.session.scalars(stmt.limit(1)).one()  # noqa: E731
     case = care.open_case(
         officer, honoured, need="housing", help_kind="living_subsidy", title="老宅漏雨"
     )
@@ -182,7 +215,19 @@ def seed(person: dict, machine) -> dict[str, object]:
         capacity=4,
     )
     nomination = care.nominate(officer, trip, honoured, frontline=True)
-    first = lambda stmt: db.session.scalars(stmt.limit(1)).one()  # noqa: E731
+    survey = care.create_survey(
+        officer,
+        machine,
+        name="厂内生活状况调查",
+        levels=["national", "provincial", "city"],
+        closes_on=today + timedelta(days=30),
+    )
+    response = first(
+        sa.select(SurveyResponse).where(
+            SurveyResponse.survey_id == survey.id, SurveyResponse.person_id == honoured.id
+        )
+    )
+    care.answer(honoured, response, housing="老宅漏雨", flagged=["housing"])
     return {
         "care_person": honoured.id,
         "care_case": case.id,
@@ -192,5 +237,8 @@ def seed(person: dict, machine) -> dict[str, object]:
         "checkup": sorted(batch.checkups, key=lambda c: c.id)[0].id,
         "trip": trip.id,
         "nomination": nomination.id,
+        "care_survey": survey.id,
+        "care_response": response.id,
+        "care_need": response.needs[0].id,
         "care_duty": first(sa.select(CareDuty).where(CareDuty.user_id == officer.id)).id,
     }

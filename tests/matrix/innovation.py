@@ -17,6 +17,8 @@ from tests.matrix import (  # noqa: F401 - the table's vocabulary
     may,
 )
 
+DEFAULT_IDS = {"evaluation_id": "evaluation"}
+
 ENTRIES = {
     # innovation (W0001's item under review, with an attachment; her adopted item, whose benefit
     # T0001 verified as the finance duty; the named welding studio of the first enterprise)
@@ -50,6 +52,33 @@ ENTRIES = {
     "innovation.studio_decide POST": may(IN_SCOPE),
     "innovation.studio_revoke POST": may(IN_SCOPE),
     "innovation.studio_ledger POST": may(IN_SCOPE),
+    # expert evaluation: the demo's open one (the torque cards) waits for M0001, its lead
+    "innovation.evaluations GET": may(SIGNED_IN, why="one's tasks; officers their scope's"),
+    "innovation.open_evaluation POST": may(
+        IN_SCOPE, form={"evaluators": "M0001 M0003", "lead_no": "M0001"}
+    ),
+    "innovation.evaluation GET": may(MENTOR, IN_SCOPE, why="its evaluators and officers"),
+    "innovation.evaluation_declare POST": may(MENTOR, form={"conflict": "0"}),
+    "innovation.evaluation_marks POST": may(MENTOR, form={"mark_technical": "20"}),
+    "innovation.evaluation_close POST": may(MENTOR, why="the lead only"),
+    "innovation.evaluation_add POST": may(IN_SCOPE, form={"employee_no": "W0002"}),
+    "innovation.scorecard GET": may(OFFICERS),
+    "innovation.scorecard POST": may(ADMIN, form={"lines": "technical 技术 100"}),
+    "innovation-api.Scorecard GET": may(SIGNED_IN),
+    "innovation-api.Scorecard PUT": may(
+        ADMIN, json={"criteria": [{"code": "technical", "title": "技术", "max_mark": "100"}]}
+    ),
+    "innovation-api.ItemEvaluation POST": may(
+        IN_SCOPE,
+        json={"evaluator_ids": [Ref("mentor"), Ref("second_worker")], "lead_id": Ref("mentor")},
+    ),
+    "innovation-api.EvaluationItem GET": may(MENTOR, IN_SCOPE),
+    "innovation-api.EvaluationDeclaration POST": may(MENTOR, json={"conflict": False}),
+    "innovation-api.EvaluationMarks POST": may(MENTOR, json={"marks": {"technical": 20}}),
+    "innovation-api.EvaluationClose POST": may(MENTOR),
+    "innovation-api.EvaluationEvaluators POST": may(
+        IN_SCOPE, json={"user_id": Ref("second_worker")}
+    ),
     "innovation-api.Items GET": may(SIGNED_IN),
     "innovation-api.Items POST": may(
         SIGNED_IN,
@@ -106,6 +135,7 @@ def seed(person: dict, machine) -> dict[str, object]:
 
     from lms.core import storage
     from lms.innovation.models import Innovation, InnovationAttachment, Stage, Studio
+    from lms.innovation.models_awards import Evaluation, EvaluationStatus
 
     worker = person["W0001"]
     first = lambda stmt: db.session.scalars(stmt.limit(1)).one()  # noqa: E731
@@ -126,4 +156,7 @@ def seed(person: dict, machine) -> dict[str, object]:
         "adopted_item": fixture.id,
         "innovation_attachment": attachment.id,
         "studio": first(sa.select(Studio).where(Studio.organization_id == machine.id)).id,
+        "evaluation": first(
+            sa.select(Evaluation).where(Evaluation.status == EvaluationStatus.open)
+        ).id,
     }

@@ -17,6 +17,7 @@ from lms.accounts.services.organizations import (
 from lms.accounts.services.people import (
     UserFilter,
     add_honor,
+    confer_honor,
     create_user,
     export_people,
     get_public_mentor,
@@ -63,6 +64,7 @@ __all__ = [
     "PasswordChangeRequired",
     "UserFilter",
     "add_honor",
+    "confer_honor",
     "api_tokens",
     "authenticate",
     "bearer_secret",

@@ -287,6 +287,55 @@ def add_honor(actor: User, user: User, **fields) -> Honor:
     return honor
 
 
+def confer_honor(
+    user_id: int,
+    kind: str,
+    level: str,
+    year: int,
+    *,
+    title: str | None = None,
+    citation: str | None = None,
+    actor: User | None = None,
+) -> Honor:
+    """An honour conferred by a process (a contest's titles after their public notice), not
+    typed in by an officer: no scope check, no commit (it joins the caller's transaction).
+    Idempotent: the person's honour of that kind, level and year is returned if it exists."""
+    found = db.session.scalar(
+        sa.select(Honor).where(
+            Honor.user_id == user_id, Honor.kind == kind, Honor.level == level, Honor.year == year
+        )
+    )
+    if found is not None:
+        return found
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound()
+    honor = Honor(
+        user_id=user_id, kind=kind, level=level, year=year, title=title, citation=citation
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(honor)
+            db.session.flush()
+    except sa.exc.IntegrityError:
+        return db.session.scalar(
+            sa.select(Honor).where(
+                Honor.user_id == user_id,
+                Honor.kind == kind,
+                Honor.level == level,
+                Honor.year == year,
+            )
+        )
+    _announce(
+        "honor.conferred",
+        actor,
+        user,
+        after={"kind": str(kind), "level": str(level), "year": year, "title": title or ""},
+        summary=f"{user.name} {year} {title or ''}".strip(),
+    )
+    return honor
+
+
 def mentors_with_honors() -> sa.Select:
     """Mentors in public view, most decorated first (their profile pages are public)."""
     honor_count = (

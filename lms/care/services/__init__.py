@@ -5,6 +5,7 @@
 - ``visits``: planned and recorded visits;
 - ``checkups``: yearly check-up batches, appointments, attendance;
 - ``trips``: recuperation trips, quotas, nominations, approval, attendance;
+- ``surveys``: living-conditions survey campaigns, answers, flagged needs become cases;
 - ``reports``: figures per organization and year, and their export.
 """
 
@@ -56,6 +57,21 @@ from lms.care.services.checkups import (  # noqa: F401
 from lms.care.services.checkups import record_attendance as record_checkup  # noqa: F401
 from lms.care.services.common import local_today  # noqa: F401
 from lms.care.services.reports import CareReport, build, export_sheets, overdue_count  # noqa: F401
+from lms.care.services.surveys import (  # noqa: F401
+    SurveyCounts,
+    answer,
+    case_from_need,
+    create_survey,
+    get_need,
+    get_response,
+    get_survey,
+    my_responses,
+    read_response,
+    responses_query,
+    send_survey,
+    survey_counts,
+    surveys_query,
+)
 from lms.care.services.trips import (  # noqa: F401
     approve,
     approve_by_priority,

@@ -95,6 +95,7 @@ def open_case(
     description: str | None = None,
     owner_id: int | None = None,
     internal: bool = False,
+    commit: bool = True,
 ) -> CareCase:
     person = get_person(actor, person.id)
     errors = {}
@@ -130,7 +131,8 @@ def open_case(
         # on which case, never the need, the title or an amount (those stay in care's tables).
         summary="",
     )
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return case
 
 

@@ -4,6 +4,7 @@
 - ``cases``: hardship cases and visits;
 - ``checkups``: check-up batches and the officers' "done / not done" view;
 - ``trips``: recuperation trips, quotas, nominations, approval, attendance;
+- ``surveys``: living-conditions survey campaigns, answers, flagged needs to cases;
 - ``reports``: figures and their export.
 """
 
@@ -25,6 +26,8 @@ def register_helpers(app: Flask) -> None:
     glob(labels.occasion, "care_occasion")
     glob(labels.visit_status, "care_visit_status")
     glob(labels.nomination_status, "care_nomination_status")
+    glob(labels.response_status, "care_response_status")
+    glob(labels.trip_kind, "care_trip_kind")
     glob(lambda v: str(HONOR_LEVEL_LABELS.get(v, v or "")), "care_level")
     glob(lambda v: str(HONOR_KIND_LABELS.get(v, v or "")), "care_honor_kind")
     glob(
@@ -33,4 +36,4 @@ def register_helpers(app: Flask) -> None:
     )
 
 
-from lms.care.views import cases, checkups, files, reports, trips  # noqa: E402,F401
+from lms.care.views import cases, checkups, files, reports, surveys, trips  # noqa: E402,F401

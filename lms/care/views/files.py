@@ -48,7 +48,13 @@ def my_file():
     if not services.is_honoured(current_user):
         return render_template("care/no_file.html")
     care_file = services.care_file(current_user, current_user.id)
-    return render_template("care/file.html", f=care_file, trips=services.my_trips(current_user))
+    return render_template(
+        "care/file.html",
+        f=care_file,
+        trips=services.my_trips(current_user),
+        surveys=services.my_responses(current_user),
+        today=services.local_today(),
+    )
 
 
 @bp.route("/people/<int:person_id>")

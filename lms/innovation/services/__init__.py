@@ -9,6 +9,8 @@
 - ``rewards``: the grade table, reward lines and their export
 - ``studios``: the studio registry, naming, members and the funding ledger
 - ``stats``: statistics per organization and period
+- ``scorecard``: the configurable scorecard and the scoring panels built from it
+- ``evaluation``: expert evaluation of an item with declared conflicts (panel engine)
 """
 
 from lms.innovation.services.benefit import (  # noqa: F401
@@ -28,6 +30,18 @@ from lms.innovation.services.common import (  # noqa: F401
     now,
 )
 from lms.innovation.services.duplicates import similar  # noqa: F401
+from lms.innovation.services.evaluation import (  # noqa: F401
+    add_evaluator,
+    close_evaluation,
+    declare,
+    evaluation_of,
+    get_evaluation,
+    open_evaluation,
+    people_from_numbers,
+    score,
+    tasks_query,
+)
+from lms.innovation.services.evaluation import view as evaluation_view  # noqa: F401
 from lms.innovation.services.review import (  # noqa: F401
     ItemFilter,
     decide,
@@ -48,6 +62,7 @@ from lms.innovation.services.rewards import (  # noqa: F401
     set_grade_table,
     split,
 )
+from lms.innovation.services.scorecard import scorecard, set_scorecard  # noqa: F401
 from lms.innovation.services.stats import chart_bars  # noqa: F401
 from lms.innovation.services.stats import compute as compute_stats  # noqa: F401
 from lms.innovation.services.studios import (  # noqa: F401

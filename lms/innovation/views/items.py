@@ -16,6 +16,7 @@ from lms.innovation.forms import (
     BenefitForm,
     DecideForm,
     EmptyForm,
+    EvaluationOpenForm,
     MergeForm,
     StudioLinkForm,
     SubmitForm,
@@ -95,7 +96,13 @@ def submit():
 def detail(item_id: int):
     item = services.get_item(current_user, item_id)
     reviewer = services.can_review(current_user, item)
-    context = {"item": item, "reviewer": reviewer, "overdue": services.is_overdue(item)}
+    context = {
+        "item": item,
+        "reviewer": reviewer,
+        "overdue": services.is_overdue(item),
+        "evaluation": services.evaluation_of(item),
+        "scorecard_titles": {c.code: c.title for c in services.scorecard()},
+    }
     if reviewer:
         decide = DecideForm()
         decide.outcome.choices = [
@@ -110,6 +117,7 @@ def detail(item_id: int):
         context.update(
             decide_form=decide,
             merge_form=MergeForm(),
+            evaluation_form=EvaluationOpenForm(),
             benefit_form=benefit,
             link_form=link,
             button=EmptyForm(),
