@@ -1,7 +1,7 @@
 """Skill-level changes (职业技能等级) with their evidence
 
 Revision ID: 0023_overview
-Revises: 0024_innovation_more
+Revises: 0021_selection
 Create Date: 2026-12-03 08:24:45.688752
 
 """
@@ -14,7 +14,7 @@ import lms.db
 
 # revision identifiers, used by Alembic.
 revision = "0023_overview"
-down_revision = "0024_innovation_more"
+down_revision = "0021_selection"
 branch_labels = None
 depends_on = None
 
