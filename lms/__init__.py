@@ -32,6 +32,7 @@ DOMAIN_PACKAGES = [
     "lms.care",
     "lms.innovation",
     "lms.competitions",
+    "lms.selection",
     "lms.publicity",
     "lms.notifications",
     "lms.certificates",

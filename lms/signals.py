@@ -131,3 +131,13 @@ competition_awarded = lms_signals.signal("competition-awarded")
 #: sitting_id, exam_id, user_id, percent: str (a decimal 0–100, e.g. "87.50"), closed_by:
 #: "submit" | "timeout" — a sitting was closed and marked (sent once per sitting)
 assessment_sitting_closed = lms_signals.signal("assessment-sitting-closed")
+
+# selection --------------------------------------------------------------------------------
+#: honour_id, user_id, campaign_id, dossier_id, kind: str (an ``HonorKind`` value), level: str
+#: (an ``HonorLevel`` value), year: int, title: str, organization_id: int (the organizing
+#: organization, the certificate's issuer), actor_id: int | None — a campaign's approval
+#: conferred the honour (sent once per honour, inside the approving transaction)
+honour_conferred = lms_signals.signal("honour-conferred")
+#: honour_id, user_id, reason: str, actor_id: int | None — the honour was revoked (撤销); it
+#: stays on record but is no longer shown; certificates for it are revoked with the reason
+honour_revoked = lms_signals.signal("honour-revoked")
