@@ -92,8 +92,8 @@ care_followup_due = lms_signals.signal("care-followup-due")
 #: checkup_id, batch_id, person_id — a health check-up appointment was booked or moved;
 #: the person should be told the date (see the care file at /care/me)
 care_checkup_booked = lms_signals.signal("care-checkup-booked")
-#: nomination_id, trip_id, person_id, status: "approved" | "declined" | "withdrawn" — a
-#: recuperation trip's roster changed; the person should be told (approved: with reminders
+#: nomination_id, trip_id, person_id, status: "approved" | "declined" | "withdrawn",
+#: kind: "recuperation" | "study_tour" — a recuperation trip's or study tour's roster changed; the person should be told (approved: with reminders
 #: before the trip's start, read from /care/me)
 care_trip_decided = lms_signals.signal("care-trip-decided")
 #: survey_id, person_ids: list[int], url_by_person: dict[int, str] — a living-conditions survey
