@@ -162,3 +162,19 @@ def test_standings_and_marking_statements_do_not_grow_with_the_contestants(app, 
     assert (few[2], many[2]) == (2, 8)
     assert few[:2] == many[:2]
     assert len(few[0]) == 1
+
+
+def test_the_hourly_task_confers_once_the_notice_has_ended(world):
+    from lms.competitions import tasks
+    from lms.competitions.models import Contest
+
+    w, _ = world
+    contest_id = w.contest.id
+    db.session.commit()  # the task runs in its own app context and session
+    assert tasks.confer_due_titles() == 0  # the notice runs five more days
+    contest = db.session.get(Contest, contest_id)
+    contest.notice_days = 0
+    db.session.commit()
+    assert tasks.confer_due_titles() == 5
+    assert tasks.confer_due_titles() == 0
+    assert db.session.get(Contest, contest_id).titles_conferred_at is not None
