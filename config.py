@@ -101,9 +101,6 @@ class Config:
     MAIL_USERNAME: str | None = None
     MAIL_PASSWORD: str | None = None
     MAIL_DEFAULT_SENDER = "工匠学堂 <noreply@craftsman-academy.local>"
-    # SMTP connections a worker process keeps in flight for a run of reminder mails: each
-    # command waits for the server's reply, so a few at once keep both ends busy.
-    MAIL_CONNECTIONS = 4
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
 
     # JSON API (flask-smorest)

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from courses.models import Course, Enrollment, EnrollmentStatus
 from lms.accounts.models import Organization, User
-from lms.core import figures, growth
+from lms.core import events, figures, growth
 from lms.core.tally import tally
 from lms.extensions import db
 from lms.timeutil import to_local
@@ -109,6 +109,44 @@ def overview_figures(q: figures.Query) -> list[figures.Figure]:
     ]
 
 
+def public_events(start, end, limit: int) -> list[events.Event]:
+    """Live lectures (云宣讲) of published city-wide courses starting in ``[start, end)``:
+    the course's lecturers speak; the lecture's video, once there is one, is the replay."""
+    from sqlalchemy.orm import selectinload
+
+    from courses.models import CourseStatus, Lecture, LectureKind, Visibility
+
+    lectures = db.session.scalars(
+        sa.select(Lecture)
+        .join(Course, Course.id == Lecture.course_id)
+        .where(
+            Lecture.kind == LectureKind.live,
+            Lecture.starts_at >= start,
+            Lecture.starts_at < end,
+            Course.status == CourseStatus.published,
+            Course.visibility == Visibility.everyone,
+        )
+        .options(selectinload(Lecture.course).selectinload(Course.lecturers))
+        .order_by(Lecture.starts_at)
+        .limit(limit)
+    )
+    return [
+        events.Event(
+            source="courses",
+            title=f"{lecture.course.title} · {lecture.title}",
+            starts_at=lecture.starts_at,
+            ends_at=None,
+            place="",
+            online=True,
+            speakers=tuple(person.name for person in lecture.course.lecturers),
+            url=url_for("courses.course", course_id=lecture.course_id),
+            replay_url=lecture.video_url or None,
+        )
+        for lecture in lectures
+    ]
+
+
 def register() -> None:
     growth.register(growth_entries)
     figures.register(overview_figures)
+    events.register(public_events)

@@ -32,9 +32,11 @@ DOMAIN_PACKAGES = [
     "lms.care",
     "lms.innovation",
     "lms.competitions",
+    "lms.selection",
     "lms.publicity",
     "lms.notifications",
     "lms.certificates",
+    "lms.overview",
 ]
 
 

@@ -92,8 +92,8 @@ care_followup_due = lms_signals.signal("care-followup-due")
 #: checkup_id, batch_id, person_id — a health check-up appointment was booked or moved;
 #: the person should be told the date (see the care file at /care/me)
 care_checkup_booked = lms_signals.signal("care-checkup-booked")
-#: nomination_id, trip_id, person_id, status: "approved" | "declined" | "withdrawn" — a
-#: recuperation trip's roster changed; the person should be told (approved: with reminders
+#: nomination_id, trip_id, person_id, status: "approved" | "declined" | "withdrawn",
+#: kind: "recuperation" | "study_tour" — a recuperation trip's or study tour's roster changed; the person should be told (approved: with reminders
 #: before the trip's start, read from /care/me)
 care_trip_decided = lms_signals.signal("care-trip-decided")
 #: survey_id, person_ids: list[int], url_by_person: dict[int, str] — a living-conditions survey
@@ -131,3 +131,13 @@ competition_awarded = lms_signals.signal("competition-awarded")
 #: sitting_id, exam_id, user_id, percent: str (a decimal 0–100, e.g. "87.50"), closed_by:
 #: "submit" | "timeout" — a sitting was closed and marked (sent once per sitting)
 assessment_sitting_closed = lms_signals.signal("assessment-sitting-closed")
+
+# selection --------------------------------------------------------------------------------
+#: honour_id, user_id, campaign_id, dossier_id, kind: str (an ``HonorKind`` value), level: str
+#: (an ``HonorLevel`` value), year: int, title: str, organization_id: int (the organizing
+#: organization, the certificate's issuer), actor_id: int | None — a campaign's approval
+#: conferred the honour (sent once per honour, inside the approving transaction)
+honour_conferred = lms_signals.signal("honour-conferred")
+#: honour_id, user_id, reason: str, actor_id: int | None — the honour was revoked (撤销); it
+#: stays on record but is no longer shown; certificates for it are revoked with the reason
+honour_revoked = lms_signals.signal("honour-revoked")

@@ -111,9 +111,15 @@ class User(UserMixin, TimestampMixin, Base):
     role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
+    # The honours a person holds now: a revoked one (撤销) is kept in ``honour_history``
+    # and shown nowhere else.
     honors: Mapped[list[Honor]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", order_by="Honor.year.desc()"
+        back_populates="user",
+        cascade="all, delete-orphan",
+        order_by="Honor.year.desc()",
+        primaryjoin="and_(Honor.user_id == User.id, Honor.revoked_at.is_(None))",
     )
+    honour_history: Mapped[list[Honor]] = relationship(viewonly=True, order_by="Honor.year.desc()")
 
     @property
     def roles(self) -> set[Role]:
@@ -171,6 +177,9 @@ class Honor(TimestampMixin, Base):
     year: Mapped[int]
     title: Mapped[str | None] = mapped_column(sa.String(120))
     citation: Mapped[str | None] = mapped_column(sa.Text)
+    # A revoked honour stays on record with the reason; public pages no longer show it.
+    revoked_at: Mapped[datetime | None]
+    revoked_reason: Mapped[str | None] = mapped_column(sa.String(300))
 
     user: Mapped[User] = relationship(back_populates="honors")
 

@@ -310,16 +310,17 @@ class CheckupAttendance(MethodView):
 
 @blp.route("/care/trips")
 class Trips(MethodView):
-    @blp.arguments(schemas.CareTripQuerySchema, location="query")
+    @blp.arguments(schemas.CareTripListQuerySchema, location="query")
     @blp.response(200, page_of(schemas.CareTripSchema))
     def get(self, args):
-        """Recuperation trips in the caller's care scope."""
-        return paginated(services.trips_query(current_user, args.get("q")), args)
+        """Recuperation trips and study tours in the caller's care scope."""
+        kind = args["kind"].value if args.get("kind") else None
+        return paginated(services.trips_query(current_user, args.get("q"), kind), args)
 
     @blp.arguments(schemas.CareTripSchema)
     @blp.response(201, schemas.CareTripSchema)
     def post(self, data):
-        """Create a trip with its priority weights."""
+        """Create a recuperation trip or a study tour with its priority weights."""
         organization = _org(data.pop("organization_id"))
         return services.create_trip(current_user, organization, **data)
 

@@ -1,15 +1,21 @@
-"""JSON API of living-conditions surveys under /api/v1/care/…: campaigns, who answered,
-one answer (a read by anyone but the person is audited), answering, and a flagged need
-made a case. Same services and permissions as the pages."""
+"""JSON API of living-conditions surveys and study tours' reports under /api/v1/care/…:
+campaigns, who answered, one answer (a read by anyone but the person is audited),
+answering, a flagged need made a case, and what participants learned on a study tour.
+Same services and permissions as the pages."""
 
 from __future__ import annotations
 
+import base64
+import binascii
+
 from flask.views import MethodView
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.care import schemas, services
 from lms.care.api import _org, blp
-from lms.core.apiutil import page_of, paginated
+from lms.core.apiutil import PageArgsSchema, page_of, paginated
+from lms.errors import Invalid
 
 
 def _with_counts(survey):
@@ -105,3 +111,40 @@ class NeedCase(MethodView):
     def post(self, need_id: int):
         """Open a case for a flagged need, prefilled from the answers (once per need)."""
         return services.case_from_need(current_user, need_id)
+
+
+# --- study tours' reports ----------------------------------------------------------------------
+
+
+def _upload(data: dict):
+    encoded = data.get("file_base64")
+    if not encoded:
+        return None
+    try:
+        raw = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
+        raise Invalid(errors={"file_base64": [_("文件内容不是有效的 base64 编码。")]}) from None
+    return services.Upload(data.get("file_name") or "report", None, raw)
+
+
+@blp.route("/care/trips/<int:trip_id>/reports")
+class TourReports(MethodView):
+    @blp.arguments(PageArgsSchema, location="query")
+    @blp.response(200, page_of(schemas.CareTourReportSchema))
+    def get(self, args, trip_id: int):
+        """A study tour's reports: for its participants and its care team."""
+        trip, _mine = services.get_tour(current_user, trip_id)
+        return paginated(services.reports_query(current_user, trip), args)
+
+    @blp.arguments(schemas.CareTourReportSchema)
+    @blp.response(201, schemas.CareTourReportSchema)
+    def post(self, data, trip_id: int):
+        """A participant attaches what they learned, after the tour (text, file or both)."""
+        trip, _mine = services.get_tour(current_user, trip_id)
+        return services.add_report(
+            current_user,
+            trip,
+            title=data["title"],
+            summary=data.get("summary"),
+            upload=_upload(data),
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,7 +18,13 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.accounts.labels import HONOR_LEVEL_LABELS
-from lms.care.labels import HELP_LABELS, NEED_LABELS, OCCASION_LABELS, choices
+from lms.care.labels import (
+    HELP_LABELS,
+    NEED_LABELS,
+    OCCASION_LABELS,
+    TRIP_KIND_LABELS,
+    choices,
+)
 
 INTERNAL = _l("仅关爱团队可见（本人看不到）")
 
@@ -116,10 +123,9 @@ class CheckupDoneForm(FlaskForm):
 
 
 class TripForm(FlaskForm):
+    kind = SelectField(_l("类别"), choices=choices(TRIP_KIND_LABELS))
     name = StringField(_l("名称"), validators=[DataRequired(_l("请填写名称。")), Length(max=120)])
-    place = StringField(
-        _l("地点"), validators=[DataRequired(_l("请填写疗休养地点。")), Length(max=120)]
-    )
+    place = StringField(_l("地点"), validators=[DataRequired(_l("请填写地点。")), Length(max=120)])
     organization_id = SelectField(_l("组织单位"), coerce=int)
     starts_on = DateField(_l("出发日期"), validators=[DataRequired(_l("请填写出发日期。"))])
     ends_on = DateField(_l("返回日期"), validators=[DataRequired(_l("请填写返回日期。"))])
@@ -136,6 +142,14 @@ class TripForm(FlaskForm):
     weight_honour = IntegerField(
         _l("荣誉级别加分（每级）"), default=10, validators=[NumberRange(0, 100)]
     )
+
+
+class TourReportForm(FlaskForm):
+    title = StringField(
+        _l("报告标题"), validators=[DataRequired(_l("请填写报告标题。")), Length(max=120)]
+    )
+    summary = TextAreaField(_l("考察收获"), validators=[Optional(), Length(max=20000)])
+    file = FileField(_l("报告文件（PDF、Word、PPT、图片，不超过 20 MB）"))
 
 
 class QuotaForm(FlaskForm):

@@ -12,6 +12,7 @@ from lms.care.models import (
     NeedKind,
     NominationStatus,
     ResponseStatus,
+    TripKind,
     VisitOccasion,
     VisitStatus,
 )
@@ -277,6 +278,7 @@ class CareCheckupStatusSchema(Schema):
 
 class CareTripSchema(Schema):
     id = fields.Int(dump_only=True)
+    kind = fields.Enum(TripKind, by_value=True, load_default=TripKind.recuperation)
     name = fields.Str(required=True, validate=validate.Length(min=1, max=120))
     place = fields.Str(required=True, validate=validate.Length(min=1, max=120))
     organization_id = fields.Int(required=True)
@@ -292,6 +294,24 @@ class CareTripSchema(Schema):
 
 class CareTripQuerySchema(PageArgsSchema):
     q = fields.Str(validate=validate.Length(max=64))
+
+
+class CareTripListQuerySchema(CareTripQuerySchema):
+    kind = fields.Enum(TripKind, by_value=True)
+
+
+class CareTourReportSchema(Schema):
+    id = fields.Int(dump_only=True)
+    trip_id = fields.Int(dump_only=True)
+    person = fields.Nested(CarePersonSchema, dump_only=True)
+    title = fields.Str(required=True, validate=validate.Length(min=1, max=120))
+    summary = fields.Str(allow_none=True, validate=validate.Length(max=20000))
+    file_name = fields.Str(allow_none=True, validate=validate.Length(max=200))
+    file_type = fields.Str(dump_only=True, allow_none=True)
+    file_size = fields.Int(dump_only=True, allow_none=True)
+    # The file's bytes in base64 (up to 20 MB once decoded), with file_name.
+    file_base64 = fields.Str(load_only=True, allow_none=True)
+    created_at = fields.DateTime(dump_only=True)
 
 
 class CareQuotaSchema(Schema):

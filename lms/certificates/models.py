@@ -17,6 +17,7 @@ class CertificateKind(enum.StrEnum):
     training_class = "class"
     mentorship = "mentorship"
     competition = "competition"
+    honour = "honour"  # an honour conferred by a selection campaign
 
 
 class CertificateStatus(enum.StrEnum):

@@ -12,8 +12,11 @@ from flask_babel import gettext as _
 
 from lms import signals
 from lms.accounts.labels import HONOR_KIND_LABELS
+from lms.accounts.models import User
 from lms.certificates import services
-from lms.certificates.models import CertificateKind
+from lms.certificates.models import CertificateKind, CertificateStatus
+from lms.db import utcnow
+from lms.extensions import db
 from lms.notifications.services import text_locale
 
 
@@ -58,6 +61,33 @@ def on_competition_awarded(sender, *, contestant_id, user_id, contest_title, tra
     )
 
 
+def on_honour_conferred(sender, *, honour_id, user_id, **kw):
+    services.issue_certificate(
+        user_id,
+        CertificateKind.honour,
+        "honour",
+        honour_id,
+        kw.get("title"),
+        organization_id=kw.get("organization_id"),
+    )
+
+
+def on_honour_revoked(sender, *, honour_id, user_id, reason, **kw):
+    cert = services.current_certificate(user_id, "honour", honour_id)
+    if cert is None or cert.status != CertificateStatus.valid:
+        return
+    actor = db.session.get(User, kw["actor_id"]) if kw.get("actor_id") else None
+    if actor is not None:
+        services.revoke(actor, cert.id, reason)
+    else:
+        cert.status, cert.revoked_at, cert.revoke_reason = (
+            CertificateStatus.revoked,
+            utcnow(),
+            reason,
+        )
+        db.session.flush()
+
+
 #: Wrapped once, at import, so that connecting again (another app in the same process)
 #: finds the same receivers.
 RECEIVERS = [
@@ -67,6 +97,8 @@ RECEIVERS = [
         (signals.class_completed, on_class_completed),
         (signals.mentorship_completed, on_mentorship_completed),
         (signals.competition_awarded, on_competition_awarded),
+        (signals.honour_conferred, on_honour_conferred),
+        (signals.honour_revoked, on_honour_revoked),
     )
 ]
 

@@ -70,7 +70,7 @@ class Sheet:
 
 
 def sheet(judge: User, trade: Trade, code: str) -> Sheet:
-    if code not in services.judge_codes(judge, trade):
+    if not services.may_mark(judge, trade, code):
         raise Forbidden(_("您须回避本单位选手，或该编号不属于本项目。"))
     panel = services.panel_of(trade)
     marks = scoring.marks_for(panel, code, judge.id)

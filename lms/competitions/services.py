@@ -19,6 +19,7 @@ from lms.db import utcnow
 from lms.errors import Conflict, Forbidden, Invalid, NotFound
 from lms.extensions import db
 from lms.scoring import services as scoring
+from lms.scoring import totals
 from lms.scoring.models import ScoringPanel
 
 CENT = Decimal("0.01")
@@ -264,8 +265,24 @@ def judge_codes(judge: User, trade: Trade) -> list[str]:
     )
 
 
+def may_mark(judge: User, trade: Trade, marking_code: str) -> bool:
+    """Whether the code is one the judge marks (``judge_codes``, for one code: one row)."""
+    if official_of(trade, judge, Official.judge, Official.chief_judge) is None:
+        raise Forbidden(_("您不是本项目的裁判。"))
+    return (
+        db.session.scalar(
+            sa.select(Contestant.id).where(
+                Contestant.trade_id == trade.id,
+                Contestant.marking_code == marking_code,
+                Contestant.organization_id.not_in(_lineage(judge.organization)),
+            )
+        )
+        is not None
+    )
+
+
 def mark(judge: User, trade: Trade, marking_code: str, marks: dict) -> None:
-    if marking_code not in judge_codes(judge, trade):
+    if not may_mark(judge, trade, marking_code):
         raise Forbidden(_("您须回避本单位选手，或该编号不属于本项目。"))
     scoring.submit(panel_of(trade), marking_code, judge.id, marks)
 
@@ -346,14 +363,17 @@ def standings(trade: Trade) -> list[Standing]:
     contest = trade.contest
     panel = panel_of(trade)
     weight = Decimal(contest.theory_weight)
+    # The whole panel's scores in a few statements, whatever the number of contestants.
+    scores, judged = totals.panel_scores(panel), totals.judgement_codes(panel)
     rows = []
     for contestant in db.session.scalars(
         sa.select(Contestant).where(Contestant.trade_id == trade.id).order_by(Contestant.number)
     ):
+        mine = scores.get(contestant.marking_code, {})
         theory = Decimal(contestant.theory_score or 0)
-        practical = scoring.subject_total(panel, contestant.marking_code)
+        practical = sum(mine.values(), Decimal("0"))
         total = (theory * weight + practical * (1 - weight)).quantize(CENT, ROUND_HALF_UP)
-        judgement = scoring.judgement_subtotal(panel, contestant.marking_code)
+        judgement = sum((v for k, v in mine.items() if k in judged), Decimal("0"))
         rows.append(Standing(contestant, theory, practical, judgement, total))
     key = lambda s: (s.total, s.practical, s.judgement)  # noqa: E731
     rows.sort(key=lambda s: (*(-v for v in key(s)), s.contestant.number))

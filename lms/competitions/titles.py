@@ -33,8 +33,8 @@ MAX_NOTICE_DAYS = 60
 
 
 def contestant_url(contestant_id: int) -> str:
-    """The contestant's own results page (rank, title, certificate)."""
-    return f"/competitions/contestants/{contestant_id}"
+    """The contestant's own page (我的比赛: scores, rank, title, certificate)."""
+    return "/competitions/mine"
 
 
 def set_notice_days(actor: User, contest: Contest, days: int) -> None:

@@ -22,6 +22,7 @@ from lms.db import after_commit
 from lms.extensions import cache
 
 _PENDING = "cache_invalidations"
+_RETIRED_SECONDS = 60
 
 
 #: Every generation in use, read together once per request (one round trip to Redis).
@@ -93,8 +94,14 @@ def _apply(session: Session) -> None:
         if kind == "renew":
             renew(name)
     keys = [name for kind, name in pending if kind == "delete"]
-    if keys:
-        cache.delete_many(*keys)
+    if len(keys) == 1:
+        cache.delete(keys[0])
+    elif keys:
+        # Retired by overwriting with None, which ``cache.get`` answers as for a missing key,
+        # until the short expiry drops it: ``set_many`` is one pipelined round trip to Redis,
+        # where cachelib's ``delete_many`` asks again for every key whether it is gone (a
+        # dispatch batch retires the badges of thousands of people).
+        cache.set_many(dict.fromkeys(keys), timeout=_RETIRED_SECONDS)
 
 
 @event.listens_for(Session, "after_soft_rollback")

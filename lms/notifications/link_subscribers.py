@@ -54,9 +54,19 @@ def on_care_checkup_booked(sender, *, checkup_id, person_id, **kw):
 
 
 def on_care_trip_decided(sender, *, nomination_id, person_id, status, **kw):
-    """The person is told the outcome of their recuperation-trip nomination, once per
-    outcome."""
-    if status == "approved":
+    """The person is told the outcome of their nomination for a recuperation trip or a study
+    tour, once per outcome."""
+    if kw.get("kind") == "study_tour":
+        if status == "approved":
+            title = _("您的学习考察名额已确定")
+            body = _("您已列入学习考察名单，出发日期和安排请在“我的关爱档案”中查看。")
+        elif status == "declined":
+            title = _("您的学习考察推荐未获批准")
+            body = _("这次学习考察的推荐未获批准，详情请在“我的关爱档案”中查看。")
+        else:
+            title = _("您的学习考察名额已撤销")
+            body = _("您已不在这次学习考察的名单上，详情请在“我的关爱档案”中查看。")
+    elif status == "approved":
         title = _("您的疗休养名额已确定")
         body = _("您已列入疗休养名单，出发日期和安排请在“我的关爱档案”中查看。")
     elif status == "declined":

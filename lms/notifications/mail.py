@@ -12,7 +12,6 @@ import os
 import smtplib
 import ssl
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from email.header import Header
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
@@ -85,9 +84,10 @@ def _sender() -> tuple[str, str]:
 
 
 # SMTP connections are kept open from mail to mail (a new TCP + TLS + login handshake per
-# mail would cap throughput at a few hundred per second): one per task thread for single
-# mails, and ``MAIL_CONNECTIONS`` per task thread for runs, so no two threads share one.
-# Only smtplib's public API is used: ``sendmail`` per mail, one command after another.
+# mail would cap throughput at a few hundred per second): one per worker process (and
+# thread, should a threaded pool be used), opened at its first mail. Throughput comes from
+# the number of worker processes (``celery worker --concurrency``), each sending one mail
+# after another with smtplib's public ``sendmail``.
 _SMTP: dict[tuple, smtplib.SMTP] = {}
 
 
@@ -120,7 +120,7 @@ def _drop_connection(key: tuple) -> None:
 
 @dataclass(frozen=True)
 class _Outgoing:
-    """A mail ready for the wire: envelope and CRLF bytes (no app context needed to send)."""
+    """A mail ready for the wire: envelope and CRLF bytes."""
 
     sender: str
     to: str
@@ -136,20 +136,18 @@ def _server(config) -> dict:
     return {n: config.get(n) for n in (*names, "MAIL_PASSWORD", "MAIL_TIMEOUT")}
 
 
-def _key(server: dict, line: tuple) -> tuple:
+def _key(server: dict) -> tuple:
     return (
         os.getpid(),
-        line or threading.get_ident(),
+        threading.get_ident(),
         *(server[n] for n in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_SSL", "MAIL_USE_TLS")),
         server["MAIL_USERNAME"],
     )
 
 
-def _send_bytes(server: dict, mail: _Outgoing, line: tuple = ()) -> None:
-    """Send over this thread's connection to ``server`` (or the connection ``line`` names);
-    reconnect once if it was dropped.
-    """
-    key = _key(server, line)
+def _send_bytes(server: dict, mail: _Outgoing) -> None:
+    """Send over this process's connection to ``server``; reconnect once if it was dropped."""
+    key = _key(server)
     for attempt in (1, 2):
         fresh = key not in _SMTP
         if fresh:
@@ -171,59 +169,23 @@ def _send_bytes(server: dict, mail: _Outgoing, line: tuple = ()) -> None:
                 raise
 
 
-def _send_run(server: dict, mails: list[_Outgoing], line: tuple) -> list[Exception | None]:
-    """Send mails one after another over connection ``line``; per mail, None or its error.
+def _send_run(server: dict, messages: list[EmailMessage]) -> list[Exception | None]:
+    """Send mails one after another; per mail, None or its error.
 
     When the server cannot be reached (a fresh connection fails), the mails left get that
     error at once instead of each waiting for its own time-out; they are retried with backoff.
     """
     results: list[Exception | None] = []
-    for i, mail in enumerate(mails):
+    for i, message in enumerate(messages):
         try:
-            _send_bytes(server, mail, line)
+            _send_bytes(server, _outgoing(message))
         except (PermanentMailError, smtplib.SMTPResponseException) as exc:
             results.append(exc)
         except (smtplib.SMTPException, OSError) as exc:
-            results.extend([exc] * (len(mails) - i))
+            results.extend([exc] * (len(messages) - i))
             break
         else:
             results.append(None)
-    return results
-
-
-_SENDERS = threading.local()
-
-
-def _send_in_parallel(server: dict, mails: list[_Outgoing], connections: int) -> list:
-    """Send mails over up to ``connections`` connections at once; returns, per mail, None
-    (sent) or the SMTP error it met.
-
-    Each SMTP command waits for the server's reply, so one connection leaves both ends idle
-    most of the time; a few connections in flight keep the server and this process busy.
-    The threads only wait on sockets; the mails were built before, in the task's thread.
-    """
-    owner = threading.get_ident()
-
-    def send_share(slot: int, share: list[int]) -> list[tuple[int, Exception | None]]:
-        # Connection ``slot`` of the calling thread: only this job uses it until map returns.
-        return list(
-            zip(share, _send_run(server, [mails[i] for i in share], (owner, slot)), strict=True)
-        )
-
-    connections = max(1, min(connections, len(mails)))
-    if connections == 1:
-        return [error for _i, error in send_share(0, list(range(len(mails))))]
-    pool = getattr(_SENDERS, "pool", None)
-    if pool is None or _SENDERS.pid != os.getpid() or _SENDERS.size < connections:
-        if pool is not None and _SENDERS.pid == os.getpid():
-            pool.shutdown(wait=False)
-        pool = ThreadPoolExecutor(connections, thread_name_prefix="smtp")
-        _SENDERS.pool, _SENDERS.pid, _SENDERS.size = pool, os.getpid(), connections
-    results: list = [None] * len(mails)
-    shares = [list(range(k, len(mails), connections)) for k in range(connections)]
-    for done in pool.map(send_share, range(connections), shares):
-        for i, error in done:
-            results[i] = error
     return results
 
 
@@ -245,14 +207,9 @@ def _transmit(message: EmailMessage) -> None:
 
 
 def _transmit_all(messages: list[EmailMessage]) -> list[Exception | None]:
-    """Send several mails now; per mail, None or the error it met. Over SMTP they go out on
-    ``MAIL_CONNECTIONS`` connections at once.
-    """
-    config = current_app.config
-    if config.get("MAIL_SERVER"):
-        outgoing = [_outgoing(m) for m in messages]
-        connections = int(config.get("MAIL_CONNECTIONS") or 1)
-        return _send_in_parallel(_server(config), outgoing, connections)
+    """Send several mails now, one after another; per mail, None or the error it met."""
+    if current_app.config.get("MAIL_SERVER"):
+        return _send_run(_server(current_app.config), messages)
     results: list[Exception | None] = []
     for message in messages:
         try:
@@ -295,7 +252,7 @@ def deliver(message_id: int, *, final_attempt: bool) -> str:
     return message.status.value
 
 
-def deliver_many(message_ids: list[int], *, retry, chunk: int = 25) -> dict[str, int]:
+def deliver_many(message_ids: list[int], *, retry, chunk: int = 100) -> dict[str, int]:
     """Send a run of mails, committing every ``chunk``.
 
     Used by the reminder dispatcher (one task per run instead of one per mail). A mail that

@@ -31,8 +31,10 @@ def send_emails(message_ids: list[int]) -> dict:
 
 
 @shared_task(ignore_result=True)
-def dispatch_reminders(batch_size: int = 200, max_batches: int = 50) -> dict:
-    """Beat, every minute: send due reminders, drop expired ones (SKIP LOCKED on PostgreSQL)."""
+def dispatch_reminders(batch_size: int = 2000, max_batches: int = 50) -> dict:
+    """Beat, every minute: send due reminders, drop expired ones (SKIP LOCKED on PostgreSQL).
+
+    Each batch's mails become one ``send_emails`` task, so the batch is the run's size."""
     return services.dispatch_due(batch_size=batch_size, max_batches=max_batches)
 
 

@@ -12,7 +12,7 @@ def init_app(app: Flask) -> None:
     from lms.accounts.models import Role
     from lms.core import nav
     from lms.extensions import api as rest_api
-    from lms.publicity import api, demo, home_cards, models, views  # noqa: F401
+    from lms.publicity import api, contributions, demo, home_cards, models, views  # noqa: F401
 
     app.register_blueprint(views.bp)
     app.register_blueprint(views.public_bp)
@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
     views.register_helpers(app)
     home_cards.register()
     demo.register()
+    contributions.register()  # growth record and overview figures
 
     nav.register("publicity.index", _l("宣传"), roles=[Role.officer, Role.admin], order=55)
     nav.register("stories.home", _l("劳模工匠风采"), order=90)

@@ -3,7 +3,7 @@ learns what a subject or a panel stands for."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,6 +15,7 @@ from lms.audit import services as audit
 from lms.db import utcnow
 from lms.errors import Conflict, Forbidden, Invalid, NotFound
 from lms.extensions import db
+from lms.scoring import totals
 from lms.scoring.models import (
     JUDGEMENT_LEVELS,
     CriterionKind,
@@ -373,21 +374,7 @@ def subject_scores(panel: ScoringPanel, code: str) -> dict[str, Decimal]:
             sa.select(ScoringResolution).where(ScoringResolution.subject_id == subject.id)
         )
     }
-    scores: dict[str, Decimal] = {}
-    for criterion in panel.criteria:
-        if criterion.id in resolutions:
-            value = resolutions[criterion.id]
-        else:
-            values = sorted(m[criterion.code] for m in marks.values())
-            if not values:
-                continue
-            if panel.drop_extremes and len(values) >= 5:
-                values = values[1:-1]
-            value = sum(values) / len(values)
-        if criterion.kind == CriterionKind.judgement:
-            value = criterion.max_mark * value / 3
-        scores[criterion.code] = Decimal(value).quantize(CENT, ROUND_HALF_UP)
-    return scores
+    return totals.combine(panel, marks, resolutions)
 
 
 def subject_total(panel: ScoringPanel, code: str) -> Decimal:

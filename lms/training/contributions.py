@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import aliased
 
 from lms.accounts.models import Organization, User
-from lms.core import figures, growth
+from lms.core import events, figures, growth
 from lms.core.tally import seconds_between, tally
 from lms.extensions import db
 from lms.timeutil import to_local
@@ -153,6 +153,44 @@ def overview_figures(q: figures.Query) -> list[figures.Figure]:
     ]
 
 
+def public_events(start, end, limit: int) -> list[events.Event]:
+    """Sessions of city-wide classes (open to every worker of the city: lecture tours and
+    forums by model workers) starting in ``[start, end)``; the instructor speaks."""
+    from sqlalchemy.orm import selectinload
+
+    sessions = db.session.scalars(
+        sa.select(ClassSession)
+        .join(TrainingClass, TrainingClass.id == ClassSession.class_id)
+        .where(
+            TrainingClass.city_wide.is_(True),
+            ClassSession.status != SessionStatus.cancelled,
+            ClassSession.starts_at >= start,
+            ClassSession.starts_at < end,
+        )
+        .options(selectinload(ClassSession.training_class), selectinload(ClassSession.instructor))
+        .order_by(ClassSession.starts_at)
+        .limit(limit)
+    )
+    found = []
+    for session in sessions:
+        klass = session.training_class
+        place = session.room or klass.location
+        found.append(
+            events.Event(
+                source="training",
+                title=klass.title,
+                starts_at=session.starts_at,
+                ends_at=session.ends_at,
+                place=place,
+                online=bool(klass.online_url) and not place,
+                speakers=(session.instructor.name,) if session.instructor else (),
+                url=url_for("training.class_detail", class_id=klass.id),
+            )
+        )
+    return found
+
+
 def register() -> None:
     growth.register(growth_entries)
     figures.register(overview_figures)
+    events.register(public_events)

@@ -94,7 +94,13 @@ def test_priority_never_went_frontline_and_honour_level(world):
         assert services.approve_by_priority(carer, trip) == 1
     assert b.status == NominationStatus.approved and a.status == NominationStatus.nominated
     assert sent == [
-        {"nomination_id": b.id, "trip_id": trip.id, "person_id": fresh.id, "status": "approved"}
+        {
+            "nomination_id": b.id,
+            "trip_id": trip.id,
+            "person_id": fresh.id,
+            "status": "approved",
+            "kind": "recuperation",
+        }
     ]
     with pytest.raises(Conflict) as exc:
         services.approve(carer, a)

@@ -98,3 +98,29 @@ def test_titles_conferred_twice_at_once_are_conferred_once(pg_app):
     assert count(Award) == 5
     assert count(Honor) == 5
     assert count(Certificate, Certificate.kind == "competition") == 5
+
+
+def test_an_appeal_decided_twice_at_once_is_decided_once(pg_app):
+    from lms.competitions import appeals
+    from lms.competitions.rules_models import Appeal
+    from lms.scoring.models import ScoringMarkVersion
+    from tests.competitions.test_changes_and_appeals import locked_world, release
+
+    world, (a, _b) = locked_world()
+    release(world)
+    appeal_id = appeals.file(a.user, a, "外观评分偏低").id
+    deciders = [world.supervisor.id, world.organizer.id]
+    appeals.name_arbitrator(world.organizer, world.contest, world.organizer)
+    remarks = [{"scorer_id": j.id, "criterion": "J1", "value": 3} for j in world.judges]
+    db.session.commit()
+    db.session.remove()
+
+    ids = iter(deciders)
+
+    def decide():
+        me = db.session.get(User, next(ids))
+        return appeals.decide(me, appeal_id, "upheld", decision="复核", remarks=remarks).status
+
+    assert sorted(_race(pg_app, decide)) == ["Conflict", "upheld"]
+    assert db.session.get(Appeal, appeal_id).remarked == 2
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ScoringMarkVersion)) == 2

@@ -136,3 +136,45 @@ def test_proposed_titles_follow_the_standings(world):
         (c.id, r) for c, r in zip(cs[:5], [1, 2, 2, 4, 5], strict=True)
     ]
     assert rows[0].total == Decimal("100.00")
+
+
+def test_standings_and_marking_statements_do_not_grow_with_the_contestants(app, query_counter):
+    w = build(places=4)
+    people = [p for plant in w.plants for p in w.workers[plant.id]]
+    judge = w.judges[0]
+
+    def count(persons):
+        marking = []
+        for person in persons:
+            plant = 0 if person.organization.parent_id == w.plants[0].id else 1
+            c = services.register(w.officers[plant], w.trade, person)
+            db.session.expire_all()
+            with query_counter() as statements:
+                services.mark(judge, w.trade, c.marking_code, {"M1": 40, "J1": 2})
+            marking.append(len(statements))
+        db.session.expire_all()
+        with query_counter() as statements:
+            rows = services.standings(w.trade)
+        return set(marking), len(statements), len(rows)
+
+    few = count([people[0], people[4]])
+    many = count(people[1:4] + people[5:])  # four times as many contestants in all
+    assert (few[2], many[2]) == (2, 8)
+    assert few[:2] == many[:2]
+    assert len(few[0]) == 1
+
+
+def test_the_hourly_task_confers_once_the_notice_has_ended(world):
+    from lms.competitions import tasks
+    from lms.competitions.models import Contest
+
+    w, _ = world
+    contest_id = w.contest.id
+    db.session.commit()  # the task runs in its own app context and session
+    assert tasks.confer_due_titles() == 0  # the notice runs five more days
+    contest = db.session.get(Contest, contest_id)
+    contest.notice_days = 0
+    db.session.commit()
+    assert tasks.confer_due_titles() == 5
+    assert tasks.confer_due_titles() == 0
+    assert db.session.get(Contest, contest_id).titles_conferred_at is not None

@@ -21,6 +21,7 @@ DEFAULT_IDS = {
     "survey_id": "care_survey",
     "response_id": "care_response",
     "need_id": "care_need",
+    "tour_report_id": "care_tour_report",
 }
 
 ENTRIES = {
@@ -78,6 +79,16 @@ ENTRIES = {
     "care.answer_survey GET": may(MENTOR, IN_SCOPE),
     "care.answer_survey POST": may(MENTOR, IN_SCOPE, form={"housing": "自有住房"}),
     "care.case_from_need POST": may(IN_SCOPE),
+    "care.tour_reports GET": may(
+        MENTOR, IN_SCOPE, ids={"trip_id": "care_tour"}, why="M0001 went on the study tour"
+    ),
+    "care.add_tour_report POST": may(
+        MENTOR,
+        ids={"trip_id": "care_tour"},
+        form={"title": "考察心得", "summary": "学到了新的焊接工艺"},
+        why="only a participant writes one; the care team reads them",
+    ),
+    "care.tour_report_file GET": may(MENTOR, IN_SCOPE),
     "care.reports GET": may(OFFICERS),
     "care.export_report GET": may(OFFICERS),
     "care-api.People GET": may(OFFICERS),
@@ -171,6 +182,10 @@ ENTRIES = {
     "care-api.ResponseAnswer POST": may(MENTOR, IN_SCOPE, json={"housing": "自有住房"}),
     "care-api.MySurveys GET": may(SIGNED_IN, why="one's own surveys, an empty list for most"),
     "care-api.NeedCase POST": may(IN_SCOPE),
+    "care-api.TourReports GET": may(MENTOR, IN_SCOPE, ids={"trip_id": "care_tour"}),
+    "care-api.TourReports POST": may(
+        MENTOR, ids={"trip_id": "care_tour"}, json={"title": "考察心得", "summary": "新工艺"}
+    ),
 }
 
 
@@ -228,6 +243,26 @@ def seed(person: dict, machine) -> dict[str, object]:
         )
     )
     care.answer(honoured, response, housing="老宅漏雨", flagged=["housing"])
+    tour = care.create_trip(
+        admin,
+        machine,
+        kind="study_tour",
+        name="赴外省学习考察",
+        place="沈阳",
+        starts_on=today + timedelta(days=1),
+        ends_on=today + timedelta(days=2),
+        capacity=3,
+    )
+    care.approve(admin, care.nominate(officer, tour, honoured))
+    tour.starts_on, tour.ends_on = today - timedelta(days=5), today - timedelta(days=2)
+    db.session.commit()
+    tour_report = care.add_report(
+        honoured,
+        tour,
+        title="考察心得",
+        summary="学到了新的焊接工艺",
+        upload=care.Upload("心得.txt", "text/plain", "新工艺".encode()),
+    )
     return {
         "care_person": honoured.id,
         "care_case": case.id,
@@ -240,5 +275,7 @@ def seed(person: dict, machine) -> dict[str, object]:
         "care_survey": survey.id,
         "care_response": response.id,
         "care_need": response.needs[0].id,
+        "care_tour": tour.id,
+        "care_tour_report": tour_report.id,
         "care_duty": first(sa.select(CareDuty).where(CareDuty.user_id == officer.id)).id,
     }

@@ -9,6 +9,7 @@ from tests.matrix import (  # noqa: F401 - the table's vocabulary
     OFFICERS,
     SIGNED_IN,
     WORKER,
+    Ref,
     may,
 )
 
@@ -64,6 +65,37 @@ ENTRIES = {
     "stories.qr GET": may(EVERYONE, ids={"story_id": "public_story"}),
     "stories.media GET": may(EVERYONE, ids={"media_id": "public_media"}),
     "stories.events GET": may(EVERYONE),
+    "publicity-api.Columns GET": may(SIGNED_IN),
+    "publicity-api.Columns POST": may(ADMIN, json={"name": "最美职工"}),
+    "publicity-api.Stories GET": may(OFFICERS),
+    "publicity-api.Stories POST": may(
+        OFFICERS,
+        json={"column_id": Ref("column"), "person_id": Ref("worker"), "title": "t", "body": "b"},
+        why="every editor may write; T0002 is told W0001 is not in his scope (a field error)",
+    ),
+    "publicity-api.MyStories GET": may(SIGNED_IN),
+    "publicity-api.StoryItem GET": may(WORKER, IN_SCOPE),
+    "publicity-api.StoryItem PATCH": may(IN_SCOPE, json={"title": "新标题"}),
+    "publicity-api.StorySubmit POST": may(IN_SCOPE),
+    "publicity-api.StoryRevise POST": may(IN_SCOPE),
+    "publicity-api.StoryConsent POST": may(WORKER, json={"show_growth": True}),
+    "publicity-api.StoryConsentRevoke POST": may(WORKER, json={}),
+    "publicity-api.StoryPublish POST": may(ADMIN, json={}),
+    "publicity-api.StoryReturn POST": may(ADMIN, json={"note": "请补充"}),
+    "publicity-api.StoryWithdraw POST": may(ADMIN, json={"note": "核实中"}),
+    "publicity-api.Reports GET": may(OFFICERS),
+    "publicity-api.Reports POST": may(
+        OFFICERS,
+        json={
+            "outlet": "江城日报",
+            "published_on": "2026-11-01",
+            "title": "报道",
+            "link": "https://example.com/a",
+        },
+    ),
+    "publicity-api.ReportItem GET": may(IN_SCOPE),
+    "publicity-api.ReportItem DELETE": may(IN_SCOPE),
+    "publicity-api.Reach GET": may(OFFICERS, query={"year": 2026, "month": 12}),
 }
 
 

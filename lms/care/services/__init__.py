@@ -4,7 +4,8 @@
 - ``cases``: hardship cases, steps and follow-ups, payments (the ledger);
 - ``visits``: planned and recorded visits;
 - ``checkups``: yearly check-up batches, appointments, attendance;
-- ``trips``: recuperation trips, quotas, nominations, approval, attendance;
+- ``trips``: recuperation trips and study tours, quotas, nominations, approval, attendance;
+- ``tours``: what participants learned on a study tour, attached afterwards;
 - ``surveys``: living-conditions survey campaigns, answers, flagged needs become cases;
 - ``reports``: figures per organization and year, and their export.
 """
@@ -71,6 +72,15 @@ from lms.care.services.surveys import (  # noqa: F401
     send_survey,
     survey_counts,
     surveys_query,
+)
+from lms.care.services.tours import (  # noqa: F401
+    Upload,
+    add_report,
+    get_report,
+    get_tour,
+    may_report,
+    reports_query,
+    tours_of,
 )
 from lms.care.services.trips import (  # noqa: F401
     approve,

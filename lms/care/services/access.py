@@ -395,7 +395,12 @@ def _timeline(person: User, own: bool) -> list[TimelineEntry]:
             TimelineEntry(
                 trip.starts_on,
                 "trip",
-                _("疗休养：%(n)s（%(s)s）", n=trip.name, s=labels.nomination_status(n.status)),
+                (
+                    _("学习考察：%(n)s（%(s)s）")
+                    if trip.kind == "study_tour"
+                    else _("疗休养：%(n)s（%(s)s）")
+                )
+                % {"n": trip.name, "s": labels.nomination_status(n.status)},
                 trip.place,
             )
         )

@@ -1,6 +1,7 @@
-"""Recuperation trips (疗休养): the trip, quotas per unit, nominations ranked by priority,
-approval within capacity (exactly one of two approvals for the last place wins: a
-conditional update of the trip's count), and attendance."""
+"""Recuperation trips (疗休养) and study tours (学习考察), one machinery for both kinds: the
+trip, quotas per unit, nominations ranked by priority, approval within capacity (exactly one
+of two approvals for the last place wins: a conditional update of the trip's count), and
+attendance. What participants learned on a study tour is in ``tours``."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from lms.care.models import (
     Nomination,
     NominationStatus,
     Trip,
+    TripKind,
     TripQuota,
 )
 from lms.care.services.access import (
@@ -38,7 +40,7 @@ from lms.signals import care_trip_decided, emit
 NS = NominationStatus
 
 
-def trips_query(actor: User, q: str | None = None) -> sa.Select:
+def trips_query(actor: User, q: str | None = None, kind: str | None = None) -> sa.Select:
     require_care_team(actor)
     # Trips the actor organises, and trips of the organizations above their duties (to
     # which their units nominate people).
@@ -51,6 +53,8 @@ def trips_query(actor: User, q: str | None = None) -> sa.Select:
     )
     if q:
         stmt = stmt.where(sa.or_(Trip.name.contains(q), Trip.place.contains(q)))
+    if kind in TripKind.__members__:
+        stmt = stmt.where(Trip.kind == TripKind(kind))
     return stmt
 
 
@@ -62,6 +66,13 @@ def _weight(value, field: str, errors: dict) -> int:
     if not 0 <= number <= 100:
         errors[field] = [_("权重须为 0 至 100 的整数。")]
     return number
+
+
+def _kind(value, errors: dict) -> str:
+    kind = getattr(value, "value", value) or TripKind.recuperation.value
+    if kind not in TripKind.__members__:
+        errors["kind"] = [_("请选择疗休养或学习考察。")]
+    return kind
 
 
 def create_trip(
@@ -77,15 +88,17 @@ def create_trip(
     weight_first_time: int = 50,
     weight_frontline: int = 30,
     weight_honour: int = 10,
+    kind: str = TripKind.recuperation.value,
 ) -> Trip:
     if not covers(actor, organization):
         raise NotFound()
     errors: dict = {}
+    kind = _kind(kind, errors)
     name, place = clean(name, 120), clean(place, 120)
     if not name:
         errors["name"] = [_("请填写名称。")]
     if not place:
-        errors["place"] = [_("请填写疗休养地点。")]
+        errors["place"] = [_("请填写地点。")]
     if starts_on is None:
         errors["starts_on"] = [_("请填写出发日期。")]
     elif starts_on < local_today():
@@ -104,6 +117,7 @@ def create_trip(
     if errors:
         raise Invalid(errors=errors)
     trip = Trip(
+        kind=TripKind(kind),
         name=name,
         place=place,
         starts_on=starts_on,
@@ -322,6 +336,7 @@ def _decided(actor: User, nomination: Nomination, status: NS) -> None:
         trip_id=nomination.trip_id,
         person_id=nomination.person_id,
         status=status.value,
+        kind=nomination.trip.kind.value,
     )
     record(
         actor,

@@ -3,7 +3,8 @@
 - ``files``: the care team's list of people, a person's file, one's own file, duties;
 - ``cases``: hardship cases and visits;
 - ``checkups``: check-up batches and the officers' "done / not done" view;
-- ``trips``: recuperation trips, quotas, nominations, approval, attendance;
+- ``trips``: recuperation trips and study tours, quotas, nominations, approval, attendance;
+- ``tours``: study tours' reports of what was learned;
 - ``surveys``: living-conditions survey campaigns, answers, flagged needs to cases;
 - ``reports``: figures and their export.
 """
@@ -36,4 +37,12 @@ def register_helpers(app: Flask) -> None:
     )
 
 
-from lms.care.views import cases, checkups, files, reports, surveys, trips  # noqa: E402,F401
+from lms.care.views import (  # noqa: E402,F401
+    cases,
+    checkups,
+    files,
+    reports,
+    surveys,
+    tours,
+    trips,
+)

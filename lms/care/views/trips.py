@@ -21,8 +21,9 @@ from lms.extensions import db
 @login_required
 def trips():
     q = (request.args.get("q") or "").strip() or None
-    page = paginate(services.trips_query(current_user, q))
-    return render_template("care/trips.html", page=page, q=q)
+    kind = request.args.get("kind") or None
+    page = paginate(services.trips_query(current_user, q, kind))
+    return render_template("care/trips.html", page=page, q=q, kind=kind)
 
 
 @bp.route("/trips/new", methods=["GET", "POST"])
@@ -30,6 +31,8 @@ def trips():
 def new_trip():
     organizations = services.care_organizations(current_user)
     form = TripForm()
+    if request.method == "GET" and request.args.get("kind") == "study_tour":
+        form.kind.data = "study_tour"
     form.organization_id.choices = [(o.id, o.name) for o in organizations]
     if form.validate_on_submit():
         organization = next(o for o in organizations if o.id == form.organization_id.data)
@@ -46,8 +49,9 @@ def new_trip():
                 weight_first_time=form.weight_first_time.data,
                 weight_frontline=form.weight_frontline.data,
                 weight_honour=form.weight_honour.data,
+                kind=form.kind.data,
             )
-            flash(_("已创建疗休养批次。下一步：分配各单位名额，推荐人员。"), "success")
+            flash(_("已创建。下一步：分配各单位名额，推荐人员。"), "success")
             return redirect(url_for("care.trip", trip_id=trip.id))
         except REFUSALS as exc:
             form_errors(form, exc)

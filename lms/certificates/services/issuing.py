@@ -33,6 +33,7 @@ KIND_LABELS = {
     CertificateKind.training_class: _l("培训结业证书"),
     CertificateKind.mentorship: _l("出师证书"),
     CertificateKind.competition: _l("竞赛荣誉证书"),
+    CertificateKind.honour: _l("荣誉称号证书"),
 }
 STATE_LABELS = {
     "valid": _l("有效"),

@@ -28,9 +28,23 @@ from lms.notifications.services.telling import enqueue_mail_runs, mail_body
 # --- the dispatcher --------------------------------------------------------------------------
 
 
-def _claim(now: datetime, limit: int) -> list[Reminder]:
+# What sending needs of a claimed reminder: plain rows, not ORM objects (a batch is thousands).
+_CLAIMED = (
+    Reminder.id,
+    Reminder.user_id,
+    Reminder.kind,
+    Reminder.category,
+    Reminder.title,
+    Reminder.detail,
+    Reminder.event_at,
+    Reminder.link,
+    Reminder.expires_at,
+)
+
+
+def _claim(now: datetime, limit: int) -> list[sa.Row]:
     stmt = (
-        sa.select(Reminder)
+        sa.select(*_CLAIMED)
         .where(Reminder.status == ReminderStatus.pending, Reminder.due_at <= now)
         .order_by(Reminder.due_at, Reminder.id)
         .limit(limit)
@@ -39,7 +53,7 @@ def _claim(now: datetime, limit: int) -> list[Reminder]:
         # Rows another worker holds are skipped, not waited for: two dispatchers never
         # take the same reminder, and neither blocks the other.
         stmt = stmt.with_for_update(skip_locked=True, of=Reminder)
-    return list(db.session.scalars(stmt))
+    return list(db.session.execute(stmt))
 
 
 def dispatch_batch(now: datetime | None = None, batch_size: int = 200) -> dict[str, int]:
@@ -60,7 +74,7 @@ def _dispatch_batch(now: datetime | None, batch_size: int) -> dict[str, int]:
         db.session.rollback()
         return counts
     dropped: list[int] = []
-    by_category: dict[Category, list[Reminder]] = {}
+    by_category: dict[Category, list[sa.Row]] = {}
     for r in rows:
         if r.expires_at is not None and r.expires_at <= now:
             dropped.append(r.id)
@@ -81,12 +95,12 @@ def _dispatch_batch(now: datetime | None, batch_size: int) -> dict[str, int]:
     return counts
 
 
-def _deliver(category: Category, reminders: list[Reminder], now: datetime) -> None:
+def _deliver(category: Category, reminders: list[sa.Row], now: datetime) -> None:
     """Mark a claimed batch sent, with its notifications and mails, in a handful of statements.
 
     The rows are written with bulk INSERT and UPDATE statements rather than one ORM object
     per row: a batch of 500 reminders costs seven statements instead of ~1,500.
-    The claimed ``Reminder`` objects are read, never changed, and expire at the commit.
+    The claimed reminders are plain rows (``_CLAIMED``), read, never changed.
     """
     user_ids = list({r.user_id for r in reminders})
     channels = channels_for(user_ids, category)

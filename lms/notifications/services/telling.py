@@ -219,7 +219,9 @@ def outbox_row(
     )
 
 
-MAIL_RUN = 50
+# Mails per ``send_emails`` task: ids only, a few thousand, so the broker carries one message
+# per run and each worker process sends the run over its one kept SMTP connection.
+MAIL_RUN = 2000
 
 
 def enqueue_mail_runs(ids: list[int]) -> None:

@@ -7,11 +7,13 @@
 """
 
 from lms.publicity.services.common import (  # noqa: F401
+    column_missing_message,
     edits,
     is_editor,
     is_reviewer,
     local_today,
     people_by_employee_no,
+    people_missing_message,
     require_editor,
     require_reviewer,
     reviews,

@@ -114,3 +114,11 @@ def people_by_employee_no(actor: User, numbers: str | list[str], field: str) -> 
             }
         )
     return [found[n] for n in numbers]
+
+
+def people_missing_message() -> str:
+    return _("找不到这个人。请核对编号，事迹主人公和报道涉及的人员须在您所辖单位范围内。")
+
+
+def column_missing_message() -> str:
+    return _("找不到这个专栏。请从现有专栏中选择。")

@@ -1,0 +1,19 @@
+"""The five-links overview (统筹) and growth records (成长档案), above every domain: what it
+shows comes through lms.core's ``growth`` and ``figures`` registries, never a domain's models."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from lms.accounts.models import Role
+    from lms.core import nav
+    from lms.extensions import api as rest_api
+    from lms.overview import api, views
+
+    app.register_blueprint(views.bp)
+    rest_api.register_blueprint(api.blp)
+    views.register_helpers(app)
+    nav.register("overview.my_growth", _l("成长档案"), order=70)
+    nav.register("overview.overview", _l("统筹"), roles=[Role.officer, Role.admin], order=85)
