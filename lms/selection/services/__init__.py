@@ -14,6 +14,7 @@ from lms.selection.services.approval import (  # noqa: F401
     approve_campaign,
     revoke_honour,
 )
+from lms.selection.services.calendar import calendar_query, remove_day, set_day  # noqa: F401
 from lms.selection.services.campaigns import (  # noqa: F401
     Composition,
     campaigns_query,
