@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
+    DateField,
     DecimalField,
     IntegerField,
     RadioField,
@@ -145,3 +146,36 @@ class ScorecardForm(FlaskForm):
         _l("评分项（每行：代码 名称 满分）"),
         validators=[DataRequired(_l("请至少填写一个评分项。")), Length(max=2000)],
     )
+
+
+class ContestForm(FlaskForm):
+    name = StringField(
+        _l("竞赛名称"), validators=[DataRequired(_l("请填写竞赛名称。")), Length(max=120)]
+    )
+    organization_id = SelectField(_l("主办单位"), coerce=int)
+    year = IntegerField(_l("年度"), validators=[InputRequired(), NumberRange(2000, 2100)])
+    call_text = TextAreaField(_l("征集通知"), validators=[Optional(), Length(max=4000)])
+    entry_deadline = DateField(
+        _l("报名截止日期"), validators=[InputRequired(_l("请填写报名截止日期。"))]
+    )
+    defence_at = DateField(_l("现场答辩日期"), validators=[Optional()])
+    defence_place = StringField(_l("答辩地点"), validators=[Optional(), Length(max=200)])
+    judges = TextAreaField(
+        _l("评委工号（空格或换行分隔）"),
+        validators=[DataRequired(_l("请填写评委工号。")), Length(max=500)],
+    )
+    chief_no = StringField(
+        _l("评委会主任工号"), validators=[DataRequired(_l("请填写评委会主任工号。"))]
+    )
+    first_count = IntegerField(_l("一等奖名额"), default=1, validators=[NumberRange(0, 100)])
+    second_count = IntegerField(_l("二等奖名额"), default=2, validators=[NumberRange(0, 100)])
+    third_count = IntegerField(_l("三等奖名额"), default=3, validators=[NumberRange(0, 100)])
+    first_money = DecimalField(_l("一等奖奖金（元）"), places=2, default=0, validators=[Optional()])
+    second_money = DecimalField(
+        _l("二等奖奖金（元）"), places=2, default=0, validators=[Optional()]
+    )
+    third_money = DecimalField(_l("三等奖奖金（元）"), places=2, default=0, validators=[Optional()])
+
+
+class EntryForm(FlaskForm):
+    item_id = SelectField(_l("参赛项目"), coerce=int)

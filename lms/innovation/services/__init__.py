@@ -10,9 +10,11 @@
 - ``studios``: the studio registry, naming, members and the funding ledger
 - ``stats``: statistics per organization and period
 - ``scorecard``: the configurable scorecard and the scoring panels built from it
+- ``contest``: the five-smalls contest: call, entries, defence marked by a panel, prizes
 - ``evaluation``: expert evaluation of an item with declared conflicts (panel engine)
 """
 
+from lms.innovation.services import contest  # noqa: F401
 from lms.innovation.services.benefit import (  # noqa: F401
     assign_finance_duty,
     duties_query,
