@@ -12,6 +12,7 @@ from tests.matrix import (  # noqa: F401 - the table's vocabulary
     ADMIN,
     EVERYONE,
     IN_SCOPE,
+    MENTOR,
     OFFICERS,
     SIGNED_IN,
     may,
@@ -22,6 +23,7 @@ DEFAULT_IDS = {
     "dossier_id": "sel_dossier",
     "objection_id": "sel_objection",
     "day": "sel_day",
+    "vetting_id": "sel_vetting",
 }
 
 NOTICE = {"campaign_id": "sel_notice_campaign"}
@@ -57,6 +59,13 @@ ENTRIES = {
     "selection.objections GET": may(ADMIN, ids=NOTICE, why="objectors are confidential"),
     "selection.objection GET": may(ADMIN),
     "selection.objection POST": may(ADMIN),
+    "selection.vetting GET": may(SIGNED_IN, why="one's own requests, an empty list for most"),
+    "selection.answer_vetting POST": may(MENTOR, why="M0001 is the tax department's reviewer"),
+    "selection.add_department POST": may(ADMIN, form={"name": "市场监管局", "login": "T0002"}),
+    "selection.ask_departments POST": may(ADMIN),
+    "selection.add_member POST": may(ADMIN, form={"login": "T0002"}),
+    "selection.committee GET": may(MENTOR, ADMIN, why="M0001 sits on the committee"),
+    "selection.vote POST": may(MENTOR, why="members only; the organizer does not vote"),
 }
 
 
@@ -101,6 +110,11 @@ def seed(person: dict, machine) -> dict[str, object]:
     services.submit(admin, listed)
     while listed.status.value == "pending":
         services.approve(admin, listed)
+    services.add_department(admin, on_notice, "税务局", "M0001")
+    services.ask_departments(admin, on_notice)
+    (vetting,) = db.session.scalars(services.vettings_query(person["M0001"])).all()
+    services.answer(person["M0001"], vetting.id, "passed", None)
+    services.add_member(admin, campaign, "M0001")
     services.publish_notice(admin, on_notice)
     objection = services.file_objection(
         person["W0001"], on_notice, listed.id, body="反映的具体事实需要核实。", contact="139"
@@ -113,4 +127,5 @@ def seed(person: dict, machine) -> dict[str, object]:
         "sel_dossier": dossier.id,
         "sel_objection": objection.id,
         "sel_day": "2031-01-01",
+        "sel_vetting": vetting.id,
     }

@@ -29,4 +29,4 @@ def register_helpers(app: Flask) -> None:
     glob(lambda v: str(HONOR_LEVEL_LABELS.get(v, v or "")), "sel_honour_level")
 
 
-from lms.selection.views import campaigns, dossiers, notice  # noqa: E402,F401
+from lms.selection.views import campaigns, dossiers, notice, vetting  # noqa: E402,F401

@@ -94,6 +94,9 @@ def campaign(campaign_id: int):
             open_objections=services.open_objections(campaign),
             pending_vettings=services.pending_vettings(campaign),
             missing_votes=services.missing_votes(campaign),
+            departments=services.departments(campaign),
+            vettings=services.campaign_vettings(current_user, campaign),
+            members=services.members(campaign),
         )
     return render_template("selection/campaign.html", **context)
 
