@@ -8,7 +8,17 @@ OPEN_BEFORE_PASSWORD_CHANGE = frozenset({"accounts.change_password", "accounts.l
 
 
 def init_app(app: Flask) -> None:
-    from lms.accounts import api, cli, demo, home_cards, models, services, template_helpers, views  # noqa: F401
+    from lms.accounts import (  # noqa: F401
+        api,
+        cli,
+        demo,
+        home_cards,
+        models,
+        services,
+        skill_views,  # noqa: F401  (routes)
+        template_helpers,
+        views,
+    )
     from lms.extensions import api as rest_api
     from lms.extensions import login_manager
 
@@ -21,6 +31,7 @@ def init_app(app: Flask) -> None:
 
     contributions.register()  # growth record and overview figures
     demo.register()
+    demo.register_skill_changes()
 
     # Every request: the Bearer token if the request has one, else the device session
     # its signed cookie (or remember-me cookie) names.

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from lms.accounts import schemas, services
 from lms.accounts.models import Role
+from lms.accounts.services import skills
 from lms.core.apiutil import PageArgsSchema, api_blueprint, page_of, paginated
 from lms.extensions import db
 
@@ -81,6 +82,21 @@ class UserRoles(MethodView):
         """Replace a person's roles (audited)."""
         user = services.get_user(current_user, user_id)
         return services.set_roles(current_user, user, {Role(r) for r in data["roles"]})
+
+
+@blp.route("/users/<int:user_id>/skill-changes")
+class SkillChanges(MethodView):
+    @blp.response(200, schemas.SkillChangeSchema(many=True))
+    def get(self, user_id: int):
+        """A person's skill-level changes, newest first (the person, officers in scope)."""
+        return skills.changes_of(current_user, services.get_user(current_user, user_id))
+
+    @blp.arguments(schemas.SkillChangeSchema)
+    @blp.response(201, schemas.SkillChangeSchema)
+    def post(self, data, user_id: int):
+        """Record a skill-level change with its evidence; the current level follows the
+        latest change by date (officers in scope; audited)."""
+        return skills.record_change(current_user, services.get_user(current_user, user_id), **data)
 
 
 @blp.route("/organizations")

@@ -8,8 +8,8 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from lms.accounts.labels import HONOR_KIND_LABELS, HONOR_LEVEL_LABELS
-from lms.accounts.models import Honor, HonorKind, Organization, User
+from lms.accounts.labels import HONOR_KIND_LABELS, HONOR_LEVEL_LABELS, SKILL_LABELS
+from lms.accounts.models import HIGH_SKILL, Honor, HonorKind, Organization, SkillChange, User
 from lms.core import figures, growth
 from lms.core.tally import tally
 from lms.extensions import db
@@ -19,6 +19,37 @@ TITLE_KINDS = (HonorKind.chief_technician, HonorKind.technical_expert)
 
 
 def growth_entries(user_id: int, audience: str) -> list[growth.Entry]:
+    return _honours(user_id) + _skill_changes(user_id, audience)
+
+
+def _skill_changes(user_id: int, audience: str) -> list[growth.Entry]:
+    rows = db.session.execute(
+        sa.select(
+            SkillChange.from_level,
+            SkillChange.to_level,
+            SkillChange.changed_on,
+            SkillChange.certificate_no,
+            SkillChange.issuing_body,
+        ).where(SkillChange.user_id == user_id)
+    ).all()
+    return [
+        growth.Entry(
+            link="cultivation",
+            kind="skill_level",
+            title=_(
+                "职业技能等级：%(old)s → %(new)s",
+                old=SKILL_LABELS[old] if old else "—",
+                new=SKILL_LABELS[new],
+            ),
+            on=on,
+            # The certificate number is for the person and officers, not for the public.
+            detail=body if audience == "public" else f"{body} · {number}",
+        )
+        for old, new, on, number, body in rows
+    ]
+
+
+def _honours(user_id: int) -> list[growth.Entry]:
     rows = db.session.execute(
         sa.select(Honor.kind, Honor.level, Honor.year, Honor.title).where(Honor.user_id == user_id)
     ).all()
@@ -55,7 +86,50 @@ def overview_figures(q: figures.Query) -> list[figures.Figure]:
         select_from=joined,
         where=[years, Honor.kind.in_(TITLE_KINDS)],
     )
+    changes = sa.join(SkillChange, User, User.id == SkillChange.user_id).join(
+        Organization, Organization.id == User.organization_id
+    )
+    raised = tally(
+        q,
+        sa.func.count(SkillChange.id),
+        day=SkillChange.changed_on,
+        path=Organization.path,
+        select_from=changes,
+    )
+    high = tally(
+        q,
+        sa.func.count(SkillChange.id),
+        day=SkillChange.changed_on,
+        path=Organization.path,
+        select_from=changes,
+        where=[
+            SkillChange.to_level.in_(HIGH_SKILL),
+            sa.or_(SkillChange.from_level.is_(None), SkillChange.from_level.not_in(HIGH_SKILL)),
+        ],
+    )
     return [
+        figures.Figure(
+            "cultivation",
+            "accounts.skill_raised",
+            _("技能等级晋升"),
+            raised.total,
+            _("人次"),
+            None,
+            raised.by_month,
+            raised.by_child,
+            order=50,
+        ),
+        figures.Figure(
+            "cultivation",
+            "accounts.high_skill",
+            _("新培养高技能人才"),
+            high.total,
+            _("人"),
+            None,
+            high.by_month,
+            high.by_child,
+            order=51,
+        ),
         figures.Figure(
             "competition",
             "accounts.titles",

@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
+    DateField,
     IntegerField,
     PasswordField,
     SelectField,
@@ -151,3 +152,12 @@ class TokenForm(FlaskForm):
 
 SKILL_CHOICES = [(s.value, str(label)) for s, label in SKILL_LABELS.items()]
 __all__ = ["SkillLevel"]
+
+
+class SkillChangeForm(FlaskForm):
+    to_level = SelectField(_l("新的技能等级"), choices=SKILL_CHOICES)
+    changed_on = DateField(_l("取证日期"), validators=[DataRequired()])
+    certificate_no = StringField(_l("证书编号"), validators=[DataRequired(), Length(max=64)])
+    issuing_body = StringField(
+        _l("发证机构（例如：市职业技能鉴定中心）"), validators=[DataRequired(), Length(max=120)]
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -182,6 +182,48 @@ class Honor(TimestampMixin, Base):
     revoked_reason: Mapped[str | None] = mapped_column(sa.String(300))
 
     user: Mapped[User] = relationship(back_populates="honors")
+
+
+#: Levels from which a worker counts as high-skilled (高技能人才: senior worker and above).
+HIGH_SKILL = frozenset(
+    {
+        SkillLevel.senior,
+        SkillLevel.technician,
+        SkillLevel.senior_technician,
+        SkillLevel.principal_technician,
+        SkillLevel.chief_technician,
+    }
+)
+
+
+class SkillChange(Base):
+    """A change of a person's vocational skill level (职业技能等级), with its evidence.
+
+    The latest change by date sets ``User.skill_level``; "high-skill workers trained" counts
+    the changes that reach a high-skill level from below it.
+    """
+
+    __tablename__ = "skill_changes"
+    __table_args__ = (
+        sa.UniqueConstraint("issuing_body", "certificate_no"),
+        sa.Index("ix_skill_changes_user_changed", "user_id", "changed_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    # Two columns of one enum: each CHECK constraint needs a name of its own.
+    from_level: Mapped[SkillLevel | None] = mapped_column(enum_type(SkillLevel, "from_level"))
+    to_level: Mapped[SkillLevel] = mapped_column(enum_type(SkillLevel, "to_level"))
+    changed_on: Mapped[date] = mapped_column(index=True)
+    certificate_no: Mapped[str] = mapped_column(sa.String(64))
+    issuing_body: Mapped[str] = mapped_column(sa.String(120))
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
 
 
 class ApiToken(Base):

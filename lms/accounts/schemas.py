@@ -33,6 +33,17 @@ class HonorSchema(Schema):
     citation = fields.Str(allow_none=True, validate=validate.Length(max=4000))
 
 
+class SkillChangeSchema(Schema):
+    id = fields.Int(dump_only=True)
+    user_id = fields.Int(dump_only=True)
+    from_level = fields.Enum(SkillLevel, by_value=True, dump_only=True, allow_none=True)
+    to_level = fields.Enum(SkillLevel, by_value=True, required=True)
+    changed_on = fields.Date(required=True)
+    certificate_no = fields.Str(required=True, validate=validate.Length(min=1, max=64))
+    issuing_body = fields.Str(required=True, validate=validate.Length(min=1, max=120))
+    recorded_by_id = fields.Int(dump_only=True, allow_none=True)
+
+
 class UserSchema(Schema):
     """A person as others see them. Mobile and ID numbers are masked unless it is yourself."""
 

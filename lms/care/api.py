@@ -408,9 +408,13 @@ class Reports(MethodView):
     @blp.arguments(schemas.CareReportQuerySchema, location="query")
     @blp.response(200, schemas.CareReportSchema)
     def get(self, args):
-        """Figures for the caller's care scope (or one organization in it) and a year."""
-        report = services.build(current_user, args.get("year"), args.get("organization_id"))
+        """Figures for the caller's care scope (or one organization in it) and a period
+        (from_year … year; one year when from_year is left out)."""
+        report = services.build(
+            current_user, args.get("year"), args.get("organization_id"), args.get("from_year")
+        )
         return {
+            "from_year": report.from_year,
             "year": report.year,
             "organization_id": report.organization.id if report.organization else None,
             "served": [
@@ -426,4 +430,12 @@ class Reports(MethodView):
             "checkups_done": report.checkups[1],
             "trips_approved": report.trips[0],
             "trips_attended": report.trips[1],
+            "served_by_kind": [
+                {"kind": str(k), "level": str(lv) if lv else None, "people": c}
+                for (k, lv), c in report.served_by_kind.items()
+            ],
+            "trips_by_kind": [
+                {"kind": str(k), "approved": a, "attended": b}
+                for k, (a, b) in report.trips_by_kind.items()
+            ],
         }

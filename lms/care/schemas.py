@@ -337,6 +337,7 @@ class CareTripAttendanceSchema(Schema):
 
 class CareReportQuerySchema(Schema):
     year = fields.Int(validate=validate.Range(2000, 2100))
+    from_year = fields.Int(validate=validate.Range(2000, 2100))
     organization_id = fields.Int()
 
 
@@ -352,7 +353,20 @@ class CareServedRowSchema(Schema):
     people = fields.Int()
 
 
+class CareServedKindRowSchema(Schema):
+    kind = fields.Str()
+    level = fields.Str(allow_none=True)
+    people = fields.Int()
+
+
+class CareTripsRowSchema(Schema):
+    kind = fields.Str()
+    approved = fields.Int()
+    attended = fields.Int()
+
+
 class CareReportSchema(Schema):
+    from_year = fields.Int()
     year = fields.Int()
     organization_id = fields.Int(allow_none=True)
     served = fields.List(fields.Nested(CareServedRowSchema))
@@ -363,3 +377,5 @@ class CareReportSchema(Schema):
     checkups_done = fields.Int()
     trips_approved = fields.Int()
     trips_attended = fields.Int()
+    served_by_kind = fields.List(fields.Nested(CareServedKindRowSchema))
+    trips_by_kind = fields.List(fields.Nested(CareTripsRowSchema))

@@ -105,11 +105,37 @@ def my_entry(contestant: Contestant) -> MyEntry:
     return entry
 
 
-def ranking_rows(actor: User, contest: Contest) -> tuple[list[str], list[list]]:
-    """The organizer's rankings workbook (names masked; the export is audited)."""
+def organizer_rankings(actor: User, contest: Contest) -> list[dict]:
+    """Every trade's standings for the organizer, names masked, once identities are
+    decrypted."""
     services.require_organizer(actor, contest)
     if contest.revealed_at is None:
         raise Conflict(_("身份解密后才能导出成绩：先由裁判长锁定各项目，再与监督员共同解密。"))
+    out = []
+    for trade in contest.trades:
+        standings = services.results(actor, trade)
+        people, orgs = _names([s.contestant for s in standings])
+        out += [
+            {
+                "trade_id": trade.id,
+                "trade": trade.name,
+                "rank": s.rank,
+                "number": s.contestant.number,
+                "name": mask_name(people.get(s.contestant.user_id)),
+                "organization": orgs.get(s.contestant.organization_id, ""),
+                "theory": s.theory,
+                "practical": s.practical,
+                "total": s.total,
+                "title": s.title,
+            }
+            for s in standings
+        ]
+    return out
+
+
+def ranking_rows(actor: User, contest: Contest) -> tuple[list[str], list[list]]:
+    """The organizer's rankings workbook (names masked; the export is audited)."""
+    rankings = organizer_rankings(actor, contest)
     headers = [
         _("项目"),
         _("名次"),
@@ -121,23 +147,19 @@ def ranking_rows(actor: User, contest: Contest) -> tuple[list[str], list[list]]:
         _("总成绩"),
         _("称号"),
     ]
-    rows: list[list] = []
-    for trade in contest.trades:
-        standings = services.results(actor, trade)
-        people, orgs = _names([s.contestant for s in standings])
-        for s in standings:
-            rows.append(
-                [
-                    trade.name,
-                    s.rank,
-                    s.contestant.number,
-                    mask_name(people.get(s.contestant.user_id)),
-                    orgs.get(s.contestant.organization_id, ""),
-                    str(s.theory),
-                    str(s.practical),
-                    str(s.total),
-                    labels.title(s.title) if s.title else "",
-                ]
-            )
+    rows = [
+        [
+            r["trade"],
+            r["rank"],
+            r["number"],
+            r["name"],
+            r["organization"],
+            str(r["theory"]),
+            str(r["practical"]),
+            str(r["total"]),
+            labels.title(r["title"]) if r["title"] else "",
+        ]
+        for r in rankings
+    ]
     audit.record_export(actor, "competition_rankings", contest.organization_id, len(rows))
     return headers, rows

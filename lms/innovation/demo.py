@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import sqlalchemy as sa
+
 from lms.core.demo import DemoData, register_loader
 from lms.db import utcnow
+from lms.extensions import db
 from lms.innovation import services
 from lms.innovation.services.common import clock_at
 
@@ -182,6 +185,8 @@ def load(data: DemoData) -> None:
     services.link_innovation(officer_power, meter, power)
 
     _evaluations(data, trial, torque)
+    _contests(data, fixture, torque)
+    _recommendations(data, fixture, weld)
 
 
 def _evaluations(data, trial, torque) -> None:
@@ -206,3 +211,86 @@ def _evaluations(data, trial, torque) -> None:
 
 def register() -> None:
     register_loader(50, load)
+
+
+def _contests(data, fixture, torque) -> None:
+    """A five-smalls contest of the machine works decided last week (three judges, prizes by
+    rank) and this year's second call, open for entries with one entry so far."""
+    from lms.innovation.models import Innovation
+    from lms.innovation.services import contest as contests
+
+    p = data.people
+    gauge = db.session.scalar(sa.select(Innovation).where(Innovation.title.like("管道坡口%")))
+    judges = [p["mentor"].id, p["mentor2"].id, p["mentor3"].id]
+    start = utcnow() - timedelta(days=4)
+    with clock_at(start):
+        decided = contests.create_contest(
+            p["officer"],
+            organization=data.orgs["machine"],
+            name="焊接专场“五小”竞赛",
+            year=start.year,
+            call_text="征集焊接、装配环节的小发明、小革新、小设计，现场答辩，评委按评分表打分。",
+            entry_deadline=start + timedelta(days=2),
+            defence_place="厂工会三楼会议室",
+            judge_ids=judges,
+            chief_id=p["mentor"].id,
+            counts=(1, 1, 1),
+            money=("3000", "2000", "1000"),
+        )
+        for item in (fixture, gauge, torque):
+            contests.enter(p["officer"], decided, item)
+    with clock_at(start + timedelta(days=3)):
+        contests.start_defence(p["officer"], decided)
+        marks = {
+            "mentor": ((26, 27, 17, 18), (22, 18, 14, 16), (20, 16, 15, 17)),
+            "mentor2": ((25, 26, 16, 17), (24, 17, 15, 17), (21, 15, 14, 18)),
+            "mentor3": ((27, 26, 18, 18), (23, 19, 14, 15), (22, 17, 15, 16)),
+        }
+        for who, rows in marks.items():
+            for entry, row in zip(decided.entries, rows, strict=True):
+                contests.score_entry(p[who], decided, entry, dict(zip(CARD, row, strict=True)))
+        contests.close_contest(p["mentor"], decided)
+    second = contests.create_contest(
+        p["officer"],
+        organization=data.orgs["machine"],
+        name="全厂“五小”成果征集",
+        year=utcnow().year,
+        call_text="面向全厂征集“五小”成果，报名截止后组织现场答辩。",
+        entry_deadline=utcnow() + timedelta(days=30),
+        judge_ids=judges,
+        chief_id=p["mentor"].id,
+        money=("2000", "1000", "500"),
+    )
+    contests.enter(p["worker3"], second, torque)
+
+
+CARD = ("technical", "economic", "scope", "practicality")
+
+
+def _recommendations(data, fixture, weld) -> None:
+    """The fixture recommended to the province's ten best innovations and won; M0001's
+    advanced operation method recommended to the city's list, waiting for the result."""
+    from lms.innovation.services import recommend
+
+    p = data.people
+    won = recommend.recommend(
+        p["officer"],
+        kind="item",
+        item=fixture,
+        award="省十佳职工创新成果",
+        awarding_body="省总工会",
+        year=utcnow().year,
+        reason="年创效益超过十二万元，已在三个车间推广。",
+    )
+    recommend.record_outcome(p["admin"], won, True, "一等奖", "10000")
+    recommend.recommend(
+        p["officer"],
+        kind="method",
+        title="厚板多层多道焊“三步控温”操作法",
+        summary="预热、层间、焊后三段控温，厚板焊缝一次合格率由 92% 提高到 99%。",
+        author=p["mentor"],
+        studio=weld,
+        award="市职工先进操作法",
+        awarding_body="市总工会",
+        year=utcnow().year,
+    )

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
+    DateField,
     DecimalField,
     IntegerField,
     RadioField,
@@ -145,3 +146,71 @@ class ScorecardForm(FlaskForm):
         _l("评分项（每行：代码 名称 满分）"),
         validators=[DataRequired(_l("请至少填写一个评分项。")), Length(max=2000)],
     )
+
+
+class ContestForm(FlaskForm):
+    name = StringField(
+        _l("竞赛名称"), validators=[DataRequired(_l("请填写竞赛名称。")), Length(max=120)]
+    )
+    organization_id = SelectField(_l("主办单位"), coerce=int)
+    year = IntegerField(_l("年度"), validators=[InputRequired(), NumberRange(2000, 2100)])
+    call_text = TextAreaField(_l("征集通知"), validators=[Optional(), Length(max=4000)])
+    entry_deadline = DateField(
+        _l("报名截止日期"), validators=[InputRequired(_l("请填写报名截止日期。"))]
+    )
+    defence_at = DateField(_l("现场答辩日期"), validators=[Optional()])
+    defence_place = StringField(_l("答辩地点"), validators=[Optional(), Length(max=200)])
+    judges = TextAreaField(
+        _l("评委工号（空格或换行分隔）"),
+        validators=[DataRequired(_l("请填写评委工号。")), Length(max=500)],
+    )
+    chief_no = StringField(
+        _l("评委会主任工号"), validators=[DataRequired(_l("请填写评委会主任工号。"))]
+    )
+    first_count = IntegerField(_l("一等奖名额"), default=1, validators=[NumberRange(0, 100)])
+    second_count = IntegerField(_l("二等奖名额"), default=2, validators=[NumberRange(0, 100)])
+    third_count = IntegerField(_l("三等奖名额"), default=3, validators=[NumberRange(0, 100)])
+    first_money = DecimalField(_l("一等奖奖金（元）"), places=2, default=0, validators=[Optional()])
+    second_money = DecimalField(
+        _l("二等奖奖金（元）"), places=2, default=0, validators=[Optional()]
+    )
+    third_money = DecimalField(_l("三等奖奖金（元）"), places=2, default=0, validators=[Optional()])
+
+
+class EntryForm(FlaskForm):
+    item_id = SelectField(_l("参赛项目"), coerce=int)
+
+
+class RecommendForm(FlaskForm):
+    kind = RadioField(
+        _l("推荐类型"),
+        choices=[("item", _l("已采纳项目或创新成果")), ("method", _l("先进操作法"))],
+        default="item",
+        validators=[InputRequired(_l("请选择推荐的类型。"))],
+    )
+    item_id = IntegerField(_l("项目编号（推荐项目时填）"), validators=[Optional()])
+    title = StringField(
+        _l("操作法名称（推荐操作法时填）"), validators=[Optional(), Length(max=120)]
+    )
+    summary = TextAreaField(_l("要点和成效"), validators=[Optional(), Length(max=4000)])
+    author_no = StringField(_l("操作法创造人工号"), validators=[Optional(), Length(max=20)])
+    studio_id = SelectField(_l("所属创新工作室"), coerce=int)
+    award = StringField(
+        _l("推荐参评的奖项"),
+        validators=[DataRequired(_l("请填写推荐参评的奖项。")), Length(max=120)],
+    )
+    awarding_body = StringField(
+        _l("评选单位"), validators=[DataRequired(_l("请填写评选单位。")), Length(max=120)]
+    )
+    year = IntegerField(_l("年度"), validators=[InputRequired(), NumberRange(2000, 2100)])
+    reason = TextAreaField(_l("推荐理由"), validators=[Optional(), Length(max=2000)])
+
+
+class OutcomeForm(FlaskForm):
+    won = RadioField(
+        _l("评选结果"),
+        choices=[("1", _l("获奖")), ("0", _l("未获奖"))],
+        validators=[InputRequired(_l("请选择评选结果。"))],
+    )
+    outcome_level = StringField(_l("获奖等级"), validators=[Optional(), Length(max=60)])
+    prize_money = DecimalField(_l("奖金（元）"), places=2, validators=[Optional()])

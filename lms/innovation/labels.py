@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from lms.innovation.models import EntryKind, InnovationKind, Stage, StudioLevel, StudioStatus
+from lms.innovation.models_awards import ContestStatus, Outcome, Prize, RecommendationKind
 
 KIND_LABELS = {
     InnovationKind.suggestion: _l("合理化建议"),
@@ -43,6 +44,25 @@ STUDIO_LEVEL_LABELS = {StudioLevel.city: _l("市级"), StudioLevel.enterprise: _
 
 ENTRY_LABELS = {EntryKind.grant: _l("拨款"), EntryKind.spending: _l("支出")}
 
+CONTEST_STATUS_LABELS = {
+    ContestStatus.call: _l("征集中"),
+    ContestStatus.defence: _l("答辩评分中"),
+    ContestStatus.closed: _l("已评出奖项"),
+}
+
+PRIZE_LABELS = {Prize.first: _l("一等奖"), Prize.second: _l("二等奖"), Prize.third: _l("三等奖")}
+
+RECOMMENDATION_KIND_LABELS = {
+    RecommendationKind.item: _l("创新成果"),
+    RecommendationKind.method: _l("先进操作法"),
+}
+
+OUTCOME_LABELS = {
+    Outcome.pending: _l("评选中"),
+    Outcome.won: _l("获奖"),
+    Outcome.not_won: _l("未获奖"),
+}
+
 
 def register(app) -> None:
     @app.context_processor
@@ -54,4 +74,8 @@ def register(app) -> None:
             "studio_status_label": lambda s: str(STUDIO_STATUS_LABELS.get(s, s)),
             "studio_level_label": lambda s: str(STUDIO_LEVEL_LABELS.get(s, s)),
             "ledger_kind_label": lambda s: str(ENTRY_LABELS.get(s, s)),
+            "contest_status_label": lambda s: str(CONTEST_STATUS_LABELS.get(s, s)),
+            "prize_label": lambda s: str(PRIZE_LABELS.get(s, s)),
+            "recommendation_kind_label": lambda s: str(RECOMMENDATION_KIND_LABELS.get(s, s)),
+            "outcome_label": lambda s: str(OUTCOME_LABELS.get(s, s)),
         }

@@ -6,4 +6,13 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from lms.selection import models, services  # noqa: F401
+    from flask_babel import lazy_gettext as _l
+
+    from lms.accounts.models import Role
+    from lms.core import nav
+    from lms.selection import models, services, views  # noqa: F401
+
+    app.register_blueprint(views.bp)
+    views.register_helpers(app)
+    app.config.setdefault("SELECTION_NOTICE_CACHE_SECONDS", 300)
+    nav.register("selection.index", _l("评选表彰"), roles=[Role.officer, Role.admin], order=55)

@@ -2,6 +2,8 @@
 organization — before marking, after it, once all judges have submitted, on the chief
 judge's page and on the reveal page before the identities are decrypted."""
 
+import json
+
 import pytest
 
 from lms.competitions import services
@@ -112,3 +114,45 @@ def test_a_judge_of_a_contestants_own_enterprise_never_gets_their_code(client, a
         url = f"/competitions/judging/trades/{world.trade.id}/codes/{code}"
         assert client.get(url).status_code == 403
         assert client.post(url, data={"m-M1": "40", "m-J1": "3"}).status_code == 403
+
+
+def _json_text(answer) -> str:
+    """The answer as text with Chinese as itself (not \\u escapes), to search for names."""
+    return json.dumps(answer.get_json(), ensure_ascii=False)
+
+
+def _api_urls(world, judge):
+    base = f"/api/v1/competitions/judging/trades/{world.trade.id}"
+    urls = ["/api/v1/competitions/judging/duties", f"{base}/codes"]
+    urls += [f"{base}/codes/{code}" for code in services.judge_codes(judge, world.trade)]
+    if judge.id == world.chief.id:
+        urls.append(f"{base}/review")
+    return urls
+
+
+def test_no_judge_api_answer_names_a_contestant(client, auth, world):
+    secrets = _secrets(world)
+    judges = [world.chief, *world.judges]
+    codes = services.judge_codes(world.chief, world.trade)
+    for judge in judges:
+        auth.login(judge)
+        for code in codes:
+            level = 0 if judge.id == world.chief.id and code == codes[0] else 3
+            answer = client.post(
+                f"/api/v1/competitions/judging/trades/{world.trade.id}/codes/{code}",
+                json={"marks": {"M1": 40, "J1": level}},
+            )
+            assert answer.status_code == 201
+            assert not [s for s in secrets if s in _json_text(answer)]
+        auth.logout()
+    for judge in judges:
+        auth.login(judge)
+        for url in _api_urls(world, judge):
+            answer = client.get(url)
+            assert answer.status_code == 200, url
+            text = _json_text(answer)
+            assert not [s for s in secrets if s in text], url
+        auth.logout()
+    auth.login(world.chief)
+    review = client.get(f"/api/v1/competitions/judging/trades/{world.trade.id}/review")
+    assert review.get_json()["open_flags"] == 1

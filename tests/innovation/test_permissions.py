@@ -20,6 +20,7 @@ def test_every_route_needs_sign_in(app, client, world):
         "studio_id": 1,
         "evaluation_id": 1,
         "contest_id": 1,
+        "entry_id": 1,
         "recommendation_id": 1,
     }
     rules = _innovation_rules(app)

@@ -180,3 +180,100 @@ def test_the_lead_closing_twice_at_once_closes_once(pg_app):
     assert results.count("ok") == 1
     assert any("已经结束" in r or "已结束" in r for r in results)
     assert db.session.query(AuditEntry).filter_by(action="innovation.evaluation_close").count() == 1
+
+
+def _call(pg_app):
+    from datetime import UTC, datetime, timedelta
+
+    from lms.innovation.services import contest as contests
+
+    enterprise, officers, worker = _people(pg_app)
+    judges = [factories.UserFactory(organization=enterprise) for _ in range(3)]
+    contest = contests.create_contest(
+        officers[0],
+        organization=enterprise,
+        name="五小竞赛",
+        year=2030,
+        entry_deadline=datetime.now(UTC) + timedelta(days=5),
+        judge_ids=[j.id for j in judges],
+        chief_id=judges[0].id,
+    )
+    return contests, contest, officers, worker, judges
+
+
+def test_two_entries_at_once_get_distinct_defence_numbers(pg_app):
+    from lms.innovation.models_awards import ContestEntry, SmallsContest
+
+    contests, contest, officers, worker, judges = _call(pg_app)
+    items = [
+        services.submit(worker, kind="small_invention", title=f"小发明{n}", problem="p", method="m")
+        for n in "ab"
+    ]
+    db.session.commit()
+    ids = contest.id
+
+    def prepare(item_id):
+        return lambda: (db.session.get(SmallsContest, ids), db.session.get(Innovation, item_id))
+
+    def enter(c, i):
+        contests.enter(db.session.get(User, officers[0].id), c, i)
+
+    assert _race(pg_app, [(prepare(i.id), enter) for i in items]) == ["ok", "ok"]
+    db.session.expire_all()
+    codes = sorted(e.code for e in db.session.query(ContestEntry).filter_by(contest_id=ids))
+    assert codes == ["001", "002"]
+
+
+def test_the_chief_locking_twice_at_once_awards_once(pg_app):
+    from lms.audit.models import AuditEntry
+    from lms.innovation.models_awards import SmallsContest
+
+    contests, contest, officers, worker, judges = _call(pg_app)
+    item = services.submit(worker, kind="small_design", title="小设计", problem="p", method="m")
+    entry = contests.enter(officers[0], contest, item)
+    contests.start_defence(officers[0], contest)
+    for judge in judges:
+        contests.score_entry(judge, contest, entry, MARKS)
+    db.session.commit()
+    ids = contest.id
+
+    def prepare():
+        return db.session.get(User, judges[0].id), db.session.get(SmallsContest, ids)
+
+    results = _race(pg_app, [(prepare, contests.close_contest) for _ in "ab"])
+    assert results.count("ok") == 1
+    assert any("刚刚" in r for r in results)
+    assert db.session.query(AuditEntry).filter_by(action="innovation.contest_close").count() == 1
+
+
+def test_two_officers_recording_an_outcome_at_once_record_it_once(pg_app):
+    from lms.innovation.models_awards import Recommendation
+    from lms.innovation.services import recommend
+
+    enterprise, officers, worker = _people(pg_app)
+    item = services.submit(worker, kind="technical", title="t", problem="p", method="m")
+    services.decide(officers[0], item, "adopted", None)
+    rec = recommend.recommend(
+        officers[0], kind="item", item=item, award="省十佳", awarding_body="省总工会", year=2026
+    )
+    db.session.commit()
+    ids = rec.id
+
+    def prepare(officer_id):
+        return lambda: (db.session.get(User, officer_id), db.session.get(Recommendation, ids))
+
+    results = _race(
+        pg_app,
+        [
+            (
+                prepare(officers[0].id),
+                lambda u, r: recommend.record_outcome(u, r, True, "一等奖", "8000"),
+            ),
+            (
+                prepare(officers[1].id),
+                lambda u, r: recommend.record_outcome(u, r, False, None, None),
+            ),
+        ],
+    )
+    assert results.count("ok") == 1
+    assert any("不能重复登记" in r for r in results)

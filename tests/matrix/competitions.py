@@ -68,6 +68,73 @@ ENTRIES = {
     "competitions.add_indicator POST": may(IN_SCOPE, ids=LABOUR),
     "competitions.add_entrant POST": may(IN_SCOPE, ids=LABOUR),
     "competitions.enter_result POST": may(IN_SCOPE, ids=LABOUR),
+    # the JSON API: the same rules
+    "competitions-api.Contests GET": may(OFFICERS),
+    "competitions-api.Contests POST": may(
+        OFFICERS,
+        json={
+            "name": "厂内比武",
+            "registration_opens_at": "2027-01-05T09:00:00+08:00",
+            "registration_closes_at": "2027-01-15T09:00:00+08:00",
+        },
+        why="each officer organizes for their own organization",
+    ),
+    "competitions-api.ContestItem GET": may(IN_SCOPE, ids=CONTEST),
+    "competitions-api.Trades POST": may(OFFICER, ids=CONTEST, json={"name": "车工"}),
+    "competitions-api.Quotas PUT": may(
+        OFFICER, ids=CONTEST, json={"organization_id": Ref("workshop"), "places": 1}
+    ),
+    "competitions-api.Officials GET": may(OFFICER, ids=CONTEST),
+    "competitions-api.Officials POST": may(
+        OFFICER,
+        ids=CONTEST,
+        json={"trade_id": Ref("cw_trade"), "user_id": Ref("cw_person"), "official": "judge"},
+    ),
+    "competitions-api.Contestants GET": may(IN_SCOPE, ids=CONTEST),
+    "competitions-api.Contestants POST": may(
+        IN_SCOPE, ids=CONTEST, json={"trade_id": Ref("cw_trade"), "user_id": Ref("cw_person")}
+    ),
+    "competitions-api.TheoryScore PUT": may(
+        OFFICER, ids={"contestant_id": "cw_contestant"}, json={"score": "80"}
+    ),
+    "competitions-api.Release POST": may(OFFICER, ids=CONTEST),
+    "competitions-api.Rankings GET": may(OFFICER, ids=RELEASED),
+    "competitions-api.Duties GET": may(SIGNED_IN),
+    "competitions-api.Codes GET": may(MENTOR, ids=TRADE),
+    "competitions-api.Sheet GET": may(MENTOR, ids=CODE),
+    "competitions-api.Sheet POST": may(MENTOR, ids=CODE, json={"marks": {"M1": 100}}),
+    "competitions-api.Review GET": may(MENTOR, ids=TRADE),
+    "competitions-api.Resolutions POST": may(
+        MENTOR, ids=TRADE, json={"code": "NOSUCH", "criterion": "M1", "level": 1}
+    ),
+    "competitions-api.Lock POST": may(MENTOR, ids=TRADE),
+    "competitions-api.Reveal POST": may(
+        MENTOR, ids=CONTEST, json={"login": "M0002", "password": "not-the-password-1"}
+    ),
+    "competitions-api.MyEntries GET": may(SIGNED_IN),
+    "competitions-results-api.PublicContests GET": may(EVERYONE),
+    "competitions-results-api.PublicResults GET": may(EVERYONE, ids=RELEASED),
+    "competitions-api.LabourList GET": may(OFFICERS),
+    "competitions-api.LabourList POST": may(
+        IN_SCOPE, json={"organization_id": Ref("workshop"), "name": "节能竞赛"}
+    ),
+    "competitions-api.LabourItem GET": may(IN_SCOPE, ids=LABOUR),
+    "competitions-api.Indicators POST": may(
+        IN_SCOPE, ids=LABOUR, json={"name": "节电量", "weight": "10"}
+    ),
+    "competitions-api.Entrants POST": may(
+        IN_SCOPE, ids=LABOUR, json={"team": "甲班", "members": 3}
+    ),
+    "competitions-api.Results POST": may(
+        IN_SCOPE,
+        ids=LABOUR,
+        json={
+            "entrant_id": Ref("cw_entrant"),
+            "indicator_id": Ref("cw_indicator"),
+            "period": "2026-12",
+            "value": "1",
+        },
+    ),
 }
 
 
@@ -100,6 +167,8 @@ def seed(person: dict, machine) -> dict[str, object]:
     released.revealed_at = released.released_at = now
 
     competition = labour.create(organizer, machine, "节能降耗竞赛")
+    indicator = labour.add_indicator(organizer, competition, "节电量", 10)
+    entrant = labour.add_entrant(organizer, competition, team="一班", members=4)
     return {
         "cw_contest": contest.id,
         "cw_trade": trade.id,
@@ -107,4 +176,7 @@ def seed(person: dict, machine) -> dict[str, object]:
         "cw_contestant": marked.id,
         "cw_released": released.id,
         "cw_labour": competition.id,
+        "cw_indicator": indicator.id,
+        "cw_entrant": entrant.id,
+        "cw_person": person["W0002"].id,
     }

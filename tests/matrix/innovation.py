@@ -17,7 +17,12 @@ from tests.matrix import (  # noqa: F401 - the table's vocabulary
     may,
 )
 
-DEFAULT_IDS = {"evaluation_id": "evaluation"}
+DEFAULT_IDS = {
+    "evaluation_id": "evaluation",
+    "contest_id": "contest",
+    "entry_id": "contest_entry",
+    "recommendation_id": "recommendation",
+}
 
 ENTRIES = {
     # innovation (W0001's item under review, with an attachment; her adopted item, whose benefit
@@ -79,6 +84,54 @@ ENTRIES = {
     "innovation-api.EvaluationEvaluators POST": may(
         IN_SCOPE, json={"user_id": Ref("second_worker")}
     ),
+    # the five-smalls contest: the demo's open call of the machine works (M0001 its chief judge,
+    # one entry); W0001 enters her pipe-bevel gauge
+    "innovation.contest_list GET": may(SIGNED_IN),
+    "innovation.contest_new GET": may(OFFICERS),
+    "innovation.contest_new POST": may(OFFICERS),
+    "innovation.contest GET": may(SIGNED_IN, why="a call for entries is a public notice"),
+    "innovation.contest_enter POST": may(WORKER, IN_SCOPE, form={"item_id": "gauge_item"}),
+    "innovation.contest_defence POST": may(IN_SCOPE),
+    "innovation.contest_marks POST": may(MENTOR, form={"mark_technical": "20"}, why="judges"),
+    "innovation.contest_close POST": may(MENTOR, why="the chief judge"),
+    "innovation-api.Contests GET": may(SIGNED_IN),
+    "innovation-api.Contests POST": may(
+        IN_SCOPE,
+        json={
+            "organization_id": Ref("enterprise"),
+            "name": "五小竞赛",
+            "year": 2030,
+            "entry_deadline": "2030-06-30T16:00:00+00:00",
+            "judge_ids": [Ref("mentor"), Ref("second_worker"), Ref("worker")],
+            "chief_id": Ref("mentor"),
+        },
+    ),
+    "innovation-api.ContestItem GET": may(SIGNED_IN),
+    "innovation-api.ContestEntries POST": may(
+        WORKER, IN_SCOPE, json={"item_id": Ref("gauge_item")}
+    ),
+    "innovation-api.ContestDefence POST": may(IN_SCOPE),
+    "innovation-api.ContestMarks POST": may(MENTOR, json={"marks": {"technical": 20}}),
+    "innovation-api.ContestClose POST": may(MENTOR),
+    # recommended upward: M0001's operation method waits for the city's result
+    "innovation.recommendations GET": may(SIGNED_IN, why="one's own; officers their scope's"),
+    "innovation.recommend GET": may(OFFICERS),
+    "innovation.recommend POST": may(OFFICERS),
+    "innovation.recommendation_outcome POST": may(
+        IN_SCOPE, form={"won": "1", "outcome_level": "二等奖", "prize_money": "2000"}
+    ),
+    "innovation-api.Recommendations GET": may(SIGNED_IN),
+    "innovation-api.Recommendations POST": may(
+        IN_SCOPE,
+        json={
+            "kind": "item",
+            "item_id": Ref("adopted_item"),
+            "award": "省五小成果",
+            "awarding_body": "省总工会",
+            "year": 2026,
+        },
+    ),
+    "innovation-api.RecommendationOutcome POST": may(IN_SCOPE, json={"won": False}),
     "innovation-api.Items GET": may(SIGNED_IN),
     "innovation-api.Items POST": may(
         SIGNED_IN,
@@ -135,7 +188,14 @@ def seed(person: dict, machine) -> dict[str, object]:
 
     from lms.core import storage
     from lms.innovation.models import Innovation, InnovationAttachment, Stage, Studio
-    from lms.innovation.models_awards import Evaluation, EvaluationStatus
+    from lms.innovation.models_awards import (
+        ContestStatus,
+        Evaluation,
+        EvaluationStatus,
+        Outcome,
+        Recommendation,
+        SmallsContest,
+    )
 
     worker = person["W0001"]
     first = lambda stmt: db.session.scalars(stmt.limit(1)).one()  # noqa: E731
@@ -156,6 +216,16 @@ def seed(person: dict, machine) -> dict[str, object]:
         "adopted_item": fixture.id,
         "innovation_attachment": attachment.id,
         "studio": first(sa.select(Studio).where(Studio.organization_id == machine.id)).id,
+        "gauge_item": first(mine.where(Innovation.title.like("管道坡口%"))).id,
+        "contest": (
+            contest := first(
+                sa.select(SmallsContest).where(SmallsContest.status == ContestStatus.call)
+            )
+        ).id,
+        "contest_entry": contest.entries[0].id,
+        "recommendation": first(
+            sa.select(Recommendation).where(Recommendation.outcome == Outcome.pending)
+        ).id,
         "evaluation": first(
             sa.select(Evaluation).where(Evaluation.status == EvaluationStatus.open)
         ).id,

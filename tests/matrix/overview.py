@@ -17,3 +17,31 @@ ENTRIES = {
     "overview-api.PersonGrowth GET": may(WORKER, IN_SCOPE),
     "overview-api.Figures GET": may(OFFICERS),
 }
+
+ENTRIES.update(
+    {
+        "accounts.skill_changes GET": may(
+            WORKER, IN_SCOPE, why="her own changes; officers in scope"
+        ),
+        "accounts.skill_changes POST": may(
+            IN_SCOPE,
+            form={
+                "to_level": "technician",
+                "changed_on": "2025-06-10",
+                "certificate_no": "MATRIX-1",
+                "issuing_body": "市职业技能鉴定中心",
+            },
+            why="the second caller meets the same certificate: 409 or a form error, not a refusal",
+        ),
+        "accounts-api.SkillChanges GET": may(WORKER, IN_SCOPE),
+        "accounts-api.SkillChanges POST": may(
+            IN_SCOPE,
+            json={
+                "to_level": "senior_technician",
+                "changed_on": "2025-07-10",
+                "certificate_no": "MATRIX-2",
+                "issuing_body": "市职业技能鉴定中心",
+            },
+        ),
+    }
+)

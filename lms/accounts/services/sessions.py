@@ -2,7 +2,7 @@
 
 Flask-Login keeps the row's id in the session cookie (and in the remember-me cookie),
 and every request loads the person through :func:`user_for_request`: one indexed
-query for the device session and its person. Signing out revokes the row, so a copy of
+query for the device session, its person and their roles. Signing out revokes the row, so a copy of
 the cookie stops working; "sign out everywhere", a password change and a reset by an
 officer revoke the person's other rows.
 
@@ -17,6 +17,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import joinedload
 
 from lms.accounts.models import User, UserSession
 from lms.accounts.services.tokens import bearer_secret, user_for_api_token
@@ -40,16 +41,23 @@ def load_session_user(session_id: str) -> User | None:
     """The active person of a live, recently used device session, else None."""
     now = utcnow()
     idle = timedelta(days=current_app.config["SESSION_IDLE_DAYS"])
-    found = db.session.execute(
-        sa.select(UserSession.last_seen_at, User)
-        .join(User, User.id == UserSession.user_id)
-        .where(
-            UserSession.id == session_id,
-            UserSession.revoked_at.is_(None),
-            UserSession.last_seen_at > now - idle,
-            User.active.is_(True),
+    # The person's roles come in the same statement (every page asks for them): one round
+    # trip per request for the device session, its person, organization and roles.
+    found = (
+        db.session.execute(
+            sa.select(UserSession.last_seen_at, User)
+            .join(User, User.id == UserSession.user_id)
+            .where(
+                UserSession.id == session_id,
+                UserSession.revoked_at.is_(None),
+                UserSession.last_seen_at > now - idle,
+                User.active.is_(True),
+            )
+            .options(joinedload(User.role_rows))
         )
-    ).first()
+        .unique()
+        .first()
+    )
     if found is None:
         return None
     last_seen_at, user = found

@@ -13,6 +13,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import has_request_context, request
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from lms.accounts.models import ApiToken, User
 from lms.db import utcnow
@@ -94,15 +95,20 @@ def user_for_api_token(secret: str) -> User | None:
     """The active person an unrevoked token belongs to, in one indexed query."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    found = db.session.execute(
-        sa.select(ApiToken.id, ApiToken.last_used_at, User)
-        .join(User, User.id == ApiToken.user_id)
-        .where(
-            ApiToken.token_hash == token_digest(secret),
-            ApiToken.revoked_at.is_(None),
-            User.active.is_(True),
+    found = (
+        db.session.execute(
+            sa.select(ApiToken.id, ApiToken.last_used_at, User)
+            .join(User, User.id == ApiToken.user_id)
+            .where(
+                ApiToken.token_hash == token_digest(secret),
+                ApiToken.revoked_at.is_(None),
+                User.active.is_(True),
+            )
+            .options(joinedload(User.role_rows))
         )
-    ).first()
+        .unique()
+        .first()
+    )
     if found is None:
         return None
     token_id, last_used_at, user = found

@@ -57,7 +57,13 @@ from lms.care.services.checkups import (  # noqa: F401
 )
 from lms.care.services.checkups import record_attendance as record_checkup  # noqa: F401
 from lms.care.services.common import local_today  # noqa: F401
-from lms.care.services.reports import CareReport, build, export_sheets, overdue_count  # noqa: F401
+from lms.care.services.reports import (  # noqa: F401
+    MAX_YEARS,
+    CareReport,
+    build,
+    export_sheets,
+    overdue_count,
+)
 from lms.care.services.surveys import (  # noqa: F401
     SurveyCounts,
     answer,

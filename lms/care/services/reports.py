@@ -1,5 +1,6 @@
-"""Care reports for an organization's subtree and a year: people served by need and
-honour level, amounts by kind, open cases and overdue follow-ups, check-ups and trips.
+"""Care reports for an organization's subtree and a period (a year, or a run of years):
+people served by need, by kind of help and by honour level, amounts by kind and year, open
+cases and overdue follow-ups, check-ups done, recuperation trips and study tours.
 A fixed number of grouped queries, whatever the size of the data. The export writes names
 masked (the figures need no personal data) and is audited as an export."""
 
@@ -26,24 +27,41 @@ from lms.care.models import (
     Nomination,
     NominationStatus,
     Trip,
+    TripKind,
 )
 from lms.care.services.access import covers, require_care_team, scope_condition
 from lms.care.services.common import local_today
-from lms.errors import NotFound
+from lms.errors import Invalid, NotFound
 from lms.extensions import db
+
+#: A period's longest span in years.
+MAX_YEARS = 10
 
 
 @dataclass
 class CareReport:
     year: int
     organization: Organization | None
+    from_year: int = 0  # the period is from_year … year
     served: dict = field(default_factory=dict)  # (need, level) -> people
     amounts: dict = field(default_factory=dict)  # kind -> (count, total)
     amounts_by_year: list = field(default_factory=list)  # (year, kind, total)
     open_cases: int = 0
     overdue: list = field(default_factory=list)  # (case, step, person name)
+    served_by_kind: dict = field(default_factory=dict)  # (help kind, level) -> people paid
     checkups: tuple = (0, 0)  # (on batches, done)
-    trips: tuple = (0, 0)  # (approved, attended)
+    trips: tuple = (0, 0)  # (approved, attended), both kinds
+    trips_by_kind: dict = field(default_factory=dict)  # kind -> (approved, attended)
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.from_year, self.year + 1))
+
+    @property
+    def period(self) -> str:
+        if self.from_year == self.year:
+            return str(self.year)
+        return f"{self.from_year}–{self.year}"
 
     @property
     def total_amount(self) -> Decimal:
@@ -75,21 +93,37 @@ def _top_level_column():
     )
 
 
-def build(actor: User, year: int | None = None, organization_id: int | None = None) -> CareReport:
-    require_care_team(actor)
+def _period(year: int | None, from_year: int | None) -> tuple[int, int]:
     year = year or local_today().year
+    from_year = from_year or year
+    if not 2000 <= from_year <= year <= 2100:
+        raise Invalid(errors={"from_year": [_("起始年度须不晚于截止年度（2000 至 2100 年）。")]})
+    if year - from_year + 1 > MAX_YEARS:
+        raise Invalid(errors={"from_year": [_("统计期间最长 %(n)d 年。", n=MAX_YEARS)]})
+    return from_year, year
+
+
+def build(
+    actor: User,
+    year: int | None = None,
+    organization_id: int | None = None,
+    from_year: int | None = None,
+) -> CareReport:
+    require_care_team(actor)
+    from_year, year = _period(year, from_year)
     organization = None
     if organization_id:
         organization = db.session.get(Organization, organization_id)
         if organization is None or not covers(actor, organization):
             raise NotFound()
     where = _where(actor, organization)
-    report = CareReport(year=year, organization=organization)
+    report = CareReport(year=year, organization=organization, from_year=from_year)
+    opened_year = sa.extract("year", CareCase.opened_on)
     cases = (
         sa.select(CareCase.person_id, CareCase.need, _top_level_column().label("level"))
         .join(Organization, CareCase.organization_id == Organization.id)
         .join(User, CareCase.person_id == User.id)
-        .where(where, sa.extract("year", CareCase.opened_on) == year)
+        .where(where, opened_year.between(from_year, year))
         .subquery()
     )
     served = db.session.execute(
@@ -98,10 +132,25 @@ def build(actor: User, year: int | None = None, organization_id: int | None = No
         ).group_by(cases.c.need, cases.c.level)
     ).all()
     report.served = {(n, lv): c for n, lv, c in served}
+    paid = (
+        sa.select(HelpPayment.person_id, HelpPayment.kind, _top_level_column().label("level"))
+        .join(Organization, HelpPayment.organization_id == Organization.id)
+        .join(User, HelpPayment.person_id == User.id)
+        .where(where, HelpPayment.year.between(from_year, year))
+        .subquery()
+    )
+    report.served_by_kind = {
+        (k, lv): c
+        for k, lv, c in db.session.execute(
+            sa.select(
+                paid.c.kind, paid.c.level, sa.func.count(sa.distinct(paid.c.person_id))
+            ).group_by(paid.c.kind, paid.c.level)
+        )
+    }
     for kind, count, total in db.session.execute(
         sa.select(HelpPayment.kind, sa.func.count(HelpPayment.id), sa.func.sum(HelpPayment.amount))
         .join(Organization, HelpPayment.organization_id == Organization.id)
-        .where(where, HelpPayment.year == year)
+        .where(where, HelpPayment.year.between(from_year, year))
         .group_by(HelpPayment.kind)
     ):
         report.amounts[kind] = (count, Decimal(str(total or 0)).quantize(Decimal("0.01")))
@@ -110,7 +159,7 @@ def build(actor: User, year: int | None = None, organization_id: int | None = No
         for y, k, t in db.session.execute(
             sa.select(HelpPayment.year, HelpPayment.kind, sa.func.sum(HelpPayment.amount))
             .join(Organization, HelpPayment.organization_id == Organization.id)
-            .where(where, HelpPayment.year.between(year - 4, year))
+            .where(where, HelpPayment.year.between(min(from_year, year - 4), year))
             .group_by(HelpPayment.year, HelpPayment.kind)
             .order_by(HelpPayment.year.desc(), HelpPayment.kind)
         )
@@ -139,11 +188,13 @@ def build(actor: User, year: int | None = None, organization_id: int | None = No
         .join(CheckupBatch, Checkup.batch_id == CheckupBatch.id)
         .join(User, Checkup.person_id == User.id)
         .join(Organization, User.organization_id == Organization.id)
-        .where(where, CheckupBatch.year == year)
+        .where(where, CheckupBatch.year.between(from_year, year))
     ).one()
     report.checkups = (on_batch, done)
-    approved, attended = db.session.execute(
+    report.trips_by_kind = {kind: (0, 0) for kind in TripKind}
+    for kind, approved, attended in db.session.execute(
         sa.select(
+            Trip.kind,
             sa.func.count(Nomination.id),
             sa.func.count(sa.case((Nomination.attended.is_(True), 1))),
         )
@@ -152,10 +203,15 @@ def build(actor: User, year: int | None = None, organization_id: int | None = No
         .where(
             where,
             Nomination.status == NominationStatus.approved,
-            sa.extract("year", Trip.starts_on) == year,
+            sa.extract("year", Trip.starts_on).between(from_year, year),
         )
-    ).one()
-    report.trips = (approved, attended)
+        .group_by(Trip.kind)
+    ):
+        report.trips_by_kind[TripKind(kind)] = (approved, attended)
+    report.trips = (
+        sum(a for a, _b in report.trips_by_kind.values()),
+        sum(b for _a, b in report.trips_by_kind.values()),
+    )
     return report
 
 
@@ -165,8 +221,10 @@ def export_sheets(actor: User, report: CareReport) -> tuple[list[str], list[list
     rows: list[list] = []
     for (need, level), people in sorted(report.served.items(), key=lambda i: str(i[0])):
         rows.append([_("帮扶人数"), labels.need(need), _level(level), people, ""])
+    for (kind, level), people in sorted(report.served_by_kind.items(), key=lambda i: str(i[0])):
+        rows.append([_("受助人数"), labels.help_kind(kind), _level(level), people, ""])
     for kind, (count, total) in report.amounts.items():
-        rows.append([_("帮扶金额"), labels.help_kind(kind), str(report.year), count, str(total)])
+        rows.append([_("帮扶金额"), labels.help_kind(kind), report.period, count, str(total)])
     for y, kind, total in report.amounts_by_year:
         rows.append([_("历年金额"), labels.help_kind(kind), str(y), "", str(total)])
     rows.append([_("办理中帮扶"), "", "", report.open_cases, ""])
@@ -176,22 +234,23 @@ def export_sheets(actor: User, report: CareReport) -> tuple[list[str], list[list
         [
             _("体检（已体检/应检）"),
             "",
-            str(report.year),
+            report.period,
             f"{report.checkups[1]}/{report.checkups[0]}",
             "",
         ]
     )
-    rows.append(
-        [_("疗休养（参加/批准）"), "", str(report.year), f"{report.trips[1]}/{report.trips[0]}", ""]
-    )
+    for kind, (approved, attended) in report.trips_by_kind.items():
+        rows.append(
+            [_("参加/批准"), labels.trip_kind(kind), report.period, f"{attended}/{approved}", ""]
+        )
     record(
         actor,
         "export",
         "care_report",
         None,
         organization_id=report.organization.id if report.organization else actor.organization_id,
-        after={"rows": len(rows), "year": report.year},
-        summary=_("关爱服务统计 %(y)d", y=report.year),
+        after={"rows": len(rows), "from_year": report.from_year, "year": report.year},
+        summary=_("关爱服务统计 %(y)s", y=report.period),
     )
     db.session.commit()
     return headers, rows

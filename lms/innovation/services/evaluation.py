@@ -7,7 +7,7 @@ stores the total. Nobody evaluates their own or their team's item."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import current_app
@@ -27,7 +27,7 @@ from lms.innovation.services.common import (
     require_officer_in_scope_not_author,
     transaction,
 )
-from lms.innovation.services.scorecard import build_panel
+from lms.innovation.services.scorecard import build_panel, check_marks
 from lms.scoring import services as scoring
 from lms.scoring.models import ScoringPanel, ScoringSubject, ScoringSubmission
 
@@ -233,31 +233,6 @@ def declare(actor: User, evaluation: Evaluation, conflict: bool, reason: str | N
     return me
 
 
-def _marks(panel: ScoringPanel, marks: dict) -> dict[str, Decimal]:
-    """Each criterion a whole number from 0 to its maximum, with the field's message."""
-    errors, values = {}, {}
-    for criterion in panel.criteria:
-        raw = marks.get(criterion.code)
-        try:
-            value = Decimal(str(raw).strip())
-            ok = value.is_finite() and value == value.to_integral_value()
-        except (InvalidOperation, ValueError):
-            ok = False
-        if raw in (None, "") or not ok or not (0 <= value <= criterion.max_mark):
-            errors[criterion.code] = [
-                _(
-                    "%(title)s 请打 0 到 %(max)s 的整数分。",
-                    title=criterion.title,
-                    max=int(criterion.max_mark),
-                )
-            ]
-        else:
-            values[criterion.code] = value
-    if errors:
-        raise Invalid(_("评分未保存：请检查标出的评分项。"), errors=errors)
-    return values
-
-
 @transaction
 def score(actor: User, evaluation: Evaluation, marks: dict) -> None:
     """An evaluator without a conflict marks every criterion, once (the engine refuses a
@@ -271,7 +246,7 @@ def score(actor: User, evaluation: Evaluation, marks: dict) -> None:
     if me.declaration == Declaration.conflict:
         raise Forbidden(_("您已声明回避，不能为这一项评分。"))
     panel = panel_of(evaluation)
-    scoring.submit(panel, SUBJECT, actor.id, _marks(panel, marks))
+    scoring.submit(panel, SUBJECT, actor.id, check_marks(panel, marks))
 
 
 @transaction

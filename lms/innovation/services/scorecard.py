@@ -61,13 +61,14 @@ def set_scorecard(actor: User, criteria: list[dict]) -> list[Criterion]:
     cleaned = [_criterion(row) for row in criteria]
     if len({c.code for c in cleaned}) != len(cleaned):
         raise Invalid(errors={"criteria": [_("评分项代码不能重复。")]})
-    if sum(c.max_mark for c in cleaned) != TOTAL:
+    total = sum(c.max_mark for c in cleaned)
+    if total != TOTAL:
         raise Invalid(
             errors={
                 "criteria": [
                     _(
                         "各评分项满分之和须为 100，现在是 %(sum)s。",
-                        sum=f"{sum(c.max_mark for c in cleaned):g}",
+                        sum=int(total),
                     )
                 ]
             }
@@ -124,3 +125,28 @@ def build_panel(name: str) -> ScoringPanel:
             bands=list(range(1, top)),
         )
     return panel
+
+
+def check_marks(panel: ScoringPanel, marks: dict) -> dict[str, Decimal]:
+    """Each criterion a whole number from 0 to its maximum, with the field's message."""
+    errors, values = {}, {}
+    for criterion in panel.criteria:
+        raw = marks.get(criterion.code)
+        try:
+            value = Decimal(str(raw).strip())
+            ok = value.is_finite() and value == value.to_integral_value()
+        except (InvalidOperation, ValueError):
+            ok = False
+        if raw in (None, "") or not ok or not (0 <= value <= criterion.max_mark):
+            errors[criterion.code] = [
+                _(
+                    "%(title)s 请打 0 到 %(max)s 的整数分。",
+                    title=criterion.title,
+                    max=int(criterion.max_mark),
+                )
+            ]
+        else:
+            values[criterion.code] = value
+    if errors:
+        raise Invalid(_("评分未保存：请检查标出的评分项。"), errors=errors)
+    return values

@@ -14,6 +14,7 @@ from lms.selection.services.approval import (  # noqa: F401
     approve_campaign,
     revoke_honour,
 )
+from lms.selection.services.calendar import calendar_query, remove_day, set_day  # noqa: F401
 from lms.selection.services.campaigns import (  # noqa: F401
     Composition,
     campaigns_query,
@@ -53,6 +54,7 @@ from lms.selection.services.notice import (  # noqa: F401
     has_ended,
     investigate,
     is_open,
+    listed,
     my_objections,
     notice_generation,
     objections_query,
@@ -62,3 +64,20 @@ from lms.selection.services.notice import (  # noqa: F401
     record_finding,
 )
 from lms.selection.services.strokes import in_stroke_order, stroke_key  # noqa: F401
+from lms.selection.services.vetting import (  # noqa: F401
+    add_department,
+    add_member,
+    answer,
+    ask_departments,
+    campaign_vettings,
+    cast_vote,
+    committee_campaign,
+    declare_conflict,
+    departments,
+    member_of,
+    members,
+    my_votes,
+    tally,
+    vettings_query,
+    visible_tally,
+)

@@ -106,8 +106,10 @@ def publish_notice(actor: User, campaign: Campaign, body: str | None = None) -> 
     if campaign.status not in (CampaignStatus.nominating, CampaignStatus.vetting):
         raise Conflict(_("这次评选已经公示过，公示内容不能更改。"))
     from lms.selection.services.committee import require_ready_for_notice
+    from lms.selection.services.vetting import apply_tally
 
     require_ready_for_notice(campaign)
+    apply_tally(actor, campaign)
     people = listed(campaign)
     if not people:
         raise Conflict(_("名单上还没有人选：先在审核中同意推荐人选，再公示。"))
