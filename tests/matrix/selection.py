@@ -67,6 +67,8 @@ ENTRIES = {
     "selection.add_member POST": may(ADMIN, form={"login": "T0002"}),
     "selection.committee GET": may(MENTOR, ADMIN, why="M0001 sits on the committee"),
     "selection.vote POST": may(MENTOR, why="members only; the organizer does not vote"),
+    "selection.report GET": may(ADMIN, why="the organizer's composition report"),
+    "selection.report_xlsx GET": may(ADMIN),
     "selection-public-api.PublicNotice GET": may(EVERYONE, ids=NOTICE),
     "selection-api.Campaigns GET": may(OFFICERS),
     "selection-api.Campaigns POST": may(
