@@ -31,6 +31,7 @@ def init_app(app: Flask) -> None:
 
     contributions.register()  # growth record and overview figures
     demo.register()
+    demo.register_skill_changes()
 
     # Every request: the Bearer token if the request has one, else the device session
     # its signed cookie (or remember-me cookie) names.

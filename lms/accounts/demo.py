@@ -199,3 +199,46 @@ def load(data: DemoData) -> None:
 
 def register() -> None:
     register_loader(10, load)
+
+
+# Skill-level changes of the year, recorded by the officers as certificates come in: the
+# overview's "new high-skill workers" and the growth records read them.
+SKILL_CHANGES = [
+    # handle, new level, month, day, certificate number
+    ("worker", "junior", 3, 18, "JC2026-0318-001"),
+    ("worker2", "senior", 4, 26, "JC2026-0426-014"),
+    ("worker3", "intermediate", 5, 12, "JC2026-0512-007"),
+    ("extra1", "senior", 6, 20, "JC2026-0620-031"),
+    ("extra2", "technician", 7, 9, "JC2026-0709-003"),
+    ("extra3", "senior", 9, 15, "JC2026-0915-022"),
+    ("extra4", "intermediate", 10, 11, "JC2026-1011-040"),
+    ("extra5", "senior", 11, 6, "JC2026-1106-009"),
+]
+
+
+def load_skill_changes(data: DemoData) -> None:
+    from datetime import date
+
+    from lms.accounts.services import skills
+    from lms.db import utcnow
+    from lms.timeutil import to_local
+
+    admin = data.people["admin"]
+    today = to_local(utcnow()).date()
+    for handle, level, month, day, number in SKILL_CHANGES:
+        person = data.people.get(handle)
+        on = date(today.year, month, day)
+        if person is None or on > today or person.skill_level == level:
+            continue
+        skills.record_change(
+            admin,
+            person,
+            to_level=level,
+            changed_on=on,
+            certificate_no=number.replace("2026", str(today.year)),
+            issuing_body="江城市职业技能鉴定指导中心",
+        )
+
+
+def register_skill_changes() -> None:
+    register_loader(11, load_skill_changes)

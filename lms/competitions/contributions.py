@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased
 
 from lms.accounts.models import Organization
@@ -16,28 +17,48 @@ from lms.competitions.models import (
     LabourEntrant,
     Trade,
 )
+from lms.competitions.rules_models import Award
 from lms.core import figures, growth
 from lms.core.tally import tally
 from lms.extensions import db
 from lms.timeutil import to_local
 
+TITLE_LABELS = {"chief_technician": _l("首席技工"), "technical_expert": _l("技术能手")}
+
 
 def growth_entries(user_id: int, audience: str) -> list[growth.Entry]:
-    entries = [
-        growth.Entry(
-            link="competition",
-            kind="contest_entered",
-            title=_("参加技能竞赛：%(name)s", name=name),
-            on=to_local(starts_at or opens_at).date(),
-            detail=trade,
+    entries = []
+    for name, trade, starts_at, opens_at, rank, title in db.session.execute(
+        sa.select(
+            Contest.name,
+            Trade.name,
+            Contest.starts_at,
+            Contest.registration_opens_at,
+            Award.rank,
+            Award.title,
         )
-        for name, trade, starts_at, opens_at in db.session.execute(
-            sa.select(Contest.name, Trade.name, Contest.starts_at, Contest.registration_opens_at)
-            .join(Contestant, Contestant.contest_id == Contest.id)
-            .join(Trade, Trade.id == Contestant.trade_id)
-            .where(Contestant.user_id == user_id)
+        .join(Contestant, Contestant.contest_id == Contest.id)
+        .join(Trade, Trade.id == Contestant.trade_id)
+        .outerjoin(Award, Award.contestant_id == Contestant.id)
+        .where(Contestant.user_id == user_id)
+    ):
+        detail = trade
+        if rank is not None:
+            detail = _(
+                "%(trade)s · 第 %(rank)d 名 · %(title)s",
+                trade=trade,
+                rank=rank,
+                title=TITLE_LABELS.get(title, title),
+            )
+        entries.append(
+            growth.Entry(
+                link="competition",
+                kind="contest_entered",
+                title=_("参加技能竞赛：%(name)s", name=name),
+                on=to_local(starts_at or opens_at).date(),
+                detail=detail,
+            )
         )
-    ]
     entries += [
         growth.Entry(
             link="competition",

@@ -88,18 +88,6 @@ def in_subtree(path_column, q: Query):
     return path_column.startswith(q.path, autoescape=True)
 
 
-def _child_of(path_column, q: Query):
-    if not q.children:
-        return sa.literal(None, sa.Integer)
-    return sa.case(
-        *[
-            (path_column.startswith(path, autoescape=True), child_id)
-            for child_id, path in q.children.items()
-        ],
-        else_=sa.literal(None, sa.Integer),
-    )
-
-
 @dataclass
 class Tally:
     total: Number = 0
@@ -127,9 +115,12 @@ def tally(
     """Count ``value`` (an aggregate) over rows whose ``day`` is in the period and whose
     organization ``path`` is in the subtree.
 
-    ``distinct``: ``value`` counts distinct people, so the total, the months and the children
-    are three statements; otherwise one statement grouped by month and child. ``by_month``
-    False (or ``day`` None) for figures that have no month (a year's honours).
+    Rows are grouped by month and by organization path in SQL (a few thousand groups at city
+    scale) and the paths are folded into the query's child subtrees here, so the database
+    never evaluates a condition per child and row. ``distinct``: ``value`` counts distinct
+    things that each belong to one organization (people, classes), so the months are a
+    statement of their own (a person counts once in the year, once in each month).
+    ``by_month`` False (or ``day`` None) for figures that have no month (a year's honours).
     """
     if day is None:  # the caller's ``where`` holds the period (a year's honours)
         by_month = False
@@ -137,18 +128,26 @@ def tally(
     if day is not None:
         conditions.append(in_period(day, q))
     month = local_month(day) if by_month else sa.literal("", sa.String)
-    child = _child_of(path, q)
 
     def run(*groups):
         statement = sa.select(*groups, value)
         if select_from is not None:
             statement = statement.select_from(select_from)
-        statement = statement.where(*conditions)
-        if groups:
-            statement = statement.group_by(*groups)
-        return db.session.execute(statement).all()
+        return db.session.execute(statement.where(*conditions).group_by(*groups)).all()
 
-    found = _distinct(run, month, child, q, by_month) if distinct else _summed(run, month, child)
+    found = Tally()
+    children = sorted(q.children.items(), key=lambda item: -len(item[1]))
+
+    def child_of(org_path: str) -> int | None:
+        return next((cid for cid, prefix in children if org_path.startswith(prefix)), None)
+
+    if distinct:
+        total = _fold(found, run(path.label("p")), child_of, with_month=False)
+        if by_month:
+            found.by_month = {m: _number(v) for m, v in run(month.label("m"))}
+    else:
+        total = _fold(found, run(month.label("m"), path.label("p")), child_of, with_month=True)
+    found.total = _number(total)
     if by_month:
         found.by_month = {m: found.by_month.get(m, 0) for m in months(q.start, q.end)}
     else:
@@ -158,26 +157,19 @@ def tally(
     return found
 
 
-def _distinct(run, month, child, q: Query, by_month: bool) -> Tally:
-    found = Tally(total=_number(run()[0][-1]))
-    if by_month:
-        found.by_month = {m: _number(v) for m, v in run(month.label("m"))}
-    if q.children:
-        found.by_child = {c: _number(v) for c, v in run(child.label("c")) if c is not None}
-    return found
-
-
-def _summed(run, month, child) -> Tally:
-    found = Tally()
+def _fold(found: Tally, rows, child_of, *, with_month: bool) -> Number:
+    """Add grouped rows ((month,) path, value) into the months and children; the total."""
     total = 0
-    for m, c, v in run(month.label("m"), child.label("c")):
+    for row in rows:
+        *keys, v = row
         v = _number(v)
         total += v
-        found.by_month[m] = found.by_month.get(m, 0) + v
-        if c is not None:
-            found.by_child[c] = found.by_child.get(c, 0) + v
-    found.total = _number(total)
-    return found
+        if with_month:
+            found.by_month[keys[0]] = found.by_month.get(keys[0], 0) + v
+        child = child_of(keys[-1])
+        if child is not None:
+            found.by_child[child] = found.by_child.get(child, 0) + v
+    return total
 
 
 class seconds_between(FunctionElement):  # noqa: N801  (an SQL function's name)

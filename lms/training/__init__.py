@@ -33,6 +33,9 @@ def init_app(app: Flask) -> None:
 
     contributions.register()  # growth record and overview figures
     demo.register()
+    from lms.training import demo_year
+
+    demo_year.register()  # a year of monthly classes for the overview
     views.register_helpers(app)
 
     nav.register("training.classes", _l("培训班"), order=20)

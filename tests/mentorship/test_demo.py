@@ -20,7 +20,9 @@ def test_the_demos_graduated_pair_has_its_certificate(app):
     assert graduated is not None and graduated.graduation_approved_at is not None
     certificate = db.session.scalar(
         sa.select(Certificate).where(
-            Certificate.holder_id == apprentice.id, Certificate.subject_id == graduated.id
+            Certificate.holder_id == apprentice.id,
+            Certificate.kind == CertificateKind.mentorship,
+            Certificate.subject_id == graduated.id,
         )
     )
     assert certificate is not None and certificate.kind == CertificateKind.mentorship
