@@ -11,6 +11,7 @@ from lms.innovation import schemas_awards as schemas
 from lms.innovation import services
 from lms.innovation.api import blp
 from lms.innovation.services import contest as contests
+from lms.innovation.services import recommend as recs
 
 
 @blp.route("/innovation/scorecard")
@@ -168,3 +169,50 @@ class ContestClose(MethodView):
         a judge has not marked every entry, or when it was closed a moment ago)."""
         contest = contests.get_contest(current_user, contest_id)
         return contests.close_contest(current_user, contest)
+
+
+@blp.route("/innovation/recommendations")
+class Recommendations(MethodView):
+    @blp.arguments(schemas.InnovationContestQuerySchema, location="query")
+    @blp.response(200, page_of(schemas.InnovationRecommendationSchema))
+    def get(self, args):
+        """Recommendations to higher-level awards: officers their scope's, everyone their own."""
+        return paginated(recs.recommendations_query(current_user, args.get("q")), args)
+
+    @blp.arguments(schemas.InnovationRecommendationCreateSchema)
+    @blp.response(201, schemas.InnovationRecommendationSchema)
+    def post(self, data):
+        """Officers: recommend an adopted item (``item_id``) or an advanced operation method
+        (``title``, ``summary``, ``author_id``) to a named award of a year."""
+        item = services.get_reviewable(current_user, data["item_id"]) if data["item_id"] else None
+        author = (
+            services.get_person(current_user, data["author_id"], "author_id")
+            if data["author_id"]
+            else None
+        )
+        studio = services.get_studio(current_user, data["studio_id"]) if data["studio_id"] else None
+        return recs.recommend(
+            current_user,
+            kind=data["kind"],
+            item=item,
+            title=data.get("title"),
+            summary=data.get("summary"),
+            author=author,
+            studio=studio,
+            award=data["award"],
+            awarding_body=data["awarding_body"],
+            year=data["year"],
+            reason=data.get("reason"),
+        )
+
+
+@blp.route("/innovation/recommendations/<int:recommendation_id>/outcome")
+class RecommendationOutcome(MethodView):
+    @blp.arguments(schemas.InnovationOutcomeSchema)
+    @blp.response(200, schemas.InnovationRecommendationSchema)
+    def post(self, data, recommendation_id: int):
+        """Officers in scope: the award's result, once (409 after), with level and prize money."""
+        rec = recs.get_recommendation(current_user, recommendation_id)
+        return recs.record_outcome(
+            current_user, rec, data["won"], data.get("outcome_level"), data.get("prize_money")
+        )

@@ -186,6 +186,7 @@ def load(data: DemoData) -> None:
 
     _evaluations(data, trial, torque)
     _contests(data, fixture, torque)
+    _recommendations(data, fixture, weld)
 
 
 def _evaluations(data, trial, torque) -> None:
@@ -264,3 +265,32 @@ def _contests(data, fixture, torque) -> None:
 
 
 CARD = ("technical", "economic", "scope", "practicality")
+
+
+def _recommendations(data, fixture, weld) -> None:
+    """The fixture recommended to the province's ten best innovations and won; M0001's
+    advanced operation method recommended to the city's list, waiting for the result."""
+    from lms.innovation.services import recommend
+
+    p = data.people
+    won = recommend.recommend(
+        p["officer"],
+        kind="item",
+        item=fixture,
+        award="省十佳职工创新成果",
+        awarding_body="省总工会",
+        year=utcnow().year,
+        reason="年创效益超过十二万元，已在三个车间推广。",
+    )
+    recommend.record_outcome(p["admin"], won, True, "一等奖", "10000")
+    recommend.recommend(
+        p["officer"],
+        kind="method",
+        title="厚板多层多道焊“三步控温”操作法",
+        summary="预热、层间、焊后三段控温，厚板焊缝一次合格率由 92% 提高到 99%。",
+        author=p["mentor"],
+        studio=weld,
+        award="市职工先进操作法",
+        awarding_body="市总工会",
+        year=utcnow().year,
+    )

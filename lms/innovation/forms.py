@@ -179,3 +179,38 @@ class ContestForm(FlaskForm):
 
 class EntryForm(FlaskForm):
     item_id = SelectField(_l("参赛项目"), coerce=int)
+
+
+class RecommendForm(FlaskForm):
+    kind = RadioField(
+        _l("推荐类型"),
+        choices=[("item", _l("已采纳项目或创新成果")), ("method", _l("先进操作法"))],
+        default="item",
+        validators=[InputRequired(_l("请选择推荐的类型。"))],
+    )
+    item_id = IntegerField(_l("项目编号（推荐项目时填）"), validators=[Optional()])
+    title = StringField(
+        _l("操作法名称（推荐操作法时填）"), validators=[Optional(), Length(max=120)]
+    )
+    summary = TextAreaField(_l("要点和成效"), validators=[Optional(), Length(max=4000)])
+    author_no = StringField(_l("操作法创造人工号"), validators=[Optional(), Length(max=20)])
+    studio_id = SelectField(_l("所属创新工作室"), coerce=int)
+    award = StringField(
+        _l("推荐参评的奖项"),
+        validators=[DataRequired(_l("请填写推荐参评的奖项。")), Length(max=120)],
+    )
+    awarding_body = StringField(
+        _l("评选单位"), validators=[DataRequired(_l("请填写评选单位。")), Length(max=120)]
+    )
+    year = IntegerField(_l("年度"), validators=[InputRequired(), NumberRange(2000, 2100)])
+    reason = TextAreaField(_l("推荐理由"), validators=[Optional(), Length(max=2000)])
+
+
+class OutcomeForm(FlaskForm):
+    won = RadioField(
+        _l("评选结果"),
+        choices=[("1", _l("获奖")), ("0", _l("未获奖"))],
+        validators=[InputRequired(_l("请选择评选结果。"))],
+    )
+    outcome_level = StringField(_l("获奖等级"), validators=[Optional(), Length(max=60)])
+    prize_money = DecimalField(_l("奖金（元）"), places=2, validators=[Optional()])

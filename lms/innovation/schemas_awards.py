@@ -6,7 +6,14 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from lms.core.apiutil import PageArgsSchema
-from lms.innovation.models_awards import ContestStatus, Declaration, EvaluationStatus, Prize
+from lms.innovation.models_awards import (
+    ContestStatus,
+    Declaration,
+    EvaluationStatus,
+    Outcome,
+    Prize,
+    RecommendationKind,
+)
 
 MONEY = {"as_string": True, "places": 2}
 SCORE = {"as_string": True, "places": 2}
@@ -120,3 +127,40 @@ class InnovationContestQuerySchema(PageArgsSchema):
 
 class InnovationContestEnterSchema(Schema):
     item_id = fields.Int(required=True)
+
+
+class InnovationRecommendationSchema(Schema):
+    id = fields.Int()
+    kind = fields.Enum(RecommendationKind, by_value=True)
+    innovation_id = fields.Int(allow_none=True)
+    title = fields.Str()
+    summary = fields.Str(allow_none=True)
+    author_id = fields.Int()
+    studio_id = fields.Int(allow_none=True)
+    award = fields.Str()
+    awarding_body = fields.Str()
+    year = fields.Int()
+    reason = fields.Str(allow_none=True)
+    outcome = fields.Enum(Outcome, by_value=True)
+    outcome_level = fields.Str(allow_none=True)
+    prize_money = fields.Decimal(allow_none=True, **MONEY)
+    outcome_at = fields.DateTime(allow_none=True)
+
+
+class InnovationRecommendationCreateSchema(Schema):
+    kind = fields.Enum(RecommendationKind, by_value=True, required=True)
+    item_id = fields.Int(load_default=None)
+    title = fields.Str(load_default=None, validate=validate.Length(max=120))
+    summary = fields.Str(load_default=None, validate=validate.Length(max=4000))
+    author_id = fields.Int(load_default=None)
+    studio_id = fields.Int(load_default=None)
+    award = fields.Str(required=True, validate=validate.Length(min=1, max=120))
+    awarding_body = fields.Str(required=True, validate=validate.Length(min=1, max=120))
+    year = fields.Int(required=True, validate=validate.Range(2000, 2100))
+    reason = fields.Str(load_default=None, validate=validate.Length(max=2000))
+
+
+class InnovationOutcomeSchema(Schema):
+    won = fields.Bool(required=True)
+    outcome_level = fields.Str(load_default=None, validate=validate.Length(max=60))
+    prize_money = fields.Decimal(load_default=None, **MONEY)

@@ -244,3 +244,36 @@ def test_the_chief_locking_twice_at_once_awards_once(pg_app):
     assert results.count("ok") == 1
     assert any("刚刚" in r for r in results)
     assert db.session.query(AuditEntry).filter_by(action="innovation.contest_close").count() == 1
+
+
+def test_two_officers_recording_an_outcome_at_once_record_it_once(pg_app):
+    from lms.innovation.models_awards import Recommendation
+    from lms.innovation.services import recommend
+
+    enterprise, officers, worker = _people(pg_app)
+    item = services.submit(worker, kind="technical", title="t", problem="p", method="m")
+    services.decide(officers[0], item, "adopted", None)
+    rec = recommend.recommend(
+        officers[0], kind="item", item=item, award="省十佳", awarding_body="省总工会", year=2026
+    )
+    db.session.commit()
+    ids = rec.id
+
+    def prepare(officer_id):
+        return lambda: (db.session.get(User, officer_id), db.session.get(Recommendation, ids))
+
+    results = _race(
+        pg_app,
+        [
+            (
+                prepare(officers[0].id),
+                lambda u, r: recommend.record_outcome(u, r, True, "一等奖", "8000"),
+            ),
+            (
+                prepare(officers[1].id),
+                lambda u, r: recommend.record_outcome(u, r, False, None, None),
+            ),
+        ],
+    )
+    assert results.count("ok") == 1
+    assert any("不能重复登记" in r for r in results)

@@ -21,6 +21,7 @@ DEFAULT_IDS = {
     "evaluation_id": "evaluation",
     "contest_id": "contest",
     "entry_id": "contest_entry",
+    "recommendation_id": "recommendation",
 }
 
 ENTRIES = {
@@ -112,6 +113,25 @@ ENTRIES = {
     "innovation-api.ContestDefence POST": may(IN_SCOPE),
     "innovation-api.ContestMarks POST": may(MENTOR, json={"marks": {"technical": 20}}),
     "innovation-api.ContestClose POST": may(MENTOR),
+    # recommended upward: M0001's operation method waits for the city's result
+    "innovation.recommendations GET": may(SIGNED_IN, why="one's own; officers their scope's"),
+    "innovation.recommend GET": may(OFFICERS),
+    "innovation.recommend POST": may(OFFICERS),
+    "innovation.recommendation_outcome POST": may(
+        IN_SCOPE, form={"won": "1", "outcome_level": "二等奖", "prize_money": "2000"}
+    ),
+    "innovation-api.Recommendations GET": may(SIGNED_IN),
+    "innovation-api.Recommendations POST": may(
+        IN_SCOPE,
+        json={
+            "kind": "item",
+            "item_id": Ref("adopted_item"),
+            "award": "省五小成果",
+            "awarding_body": "省总工会",
+            "year": 2026,
+        },
+    ),
+    "innovation-api.RecommendationOutcome POST": may(IN_SCOPE, json={"won": False}),
     "innovation-api.Items GET": may(SIGNED_IN),
     "innovation-api.Items POST": may(
         SIGNED_IN,
@@ -172,6 +192,8 @@ def seed(person: dict, machine) -> dict[str, object]:
         ContestStatus,
         Evaluation,
         EvaluationStatus,
+        Outcome,
+        Recommendation,
         SmallsContest,
     )
 
@@ -201,6 +223,9 @@ def seed(person: dict, machine) -> dict[str, object]:
             )
         ).id,
         "contest_entry": contest.entries[0].id,
+        "recommendation": first(
+            sa.select(Recommendation).where(Recommendation.outcome == Outcome.pending)
+        ).id,
         "evaluation": first(
             sa.select(Evaluation).where(Evaluation.status == EvaluationStatus.open)
         ).id,

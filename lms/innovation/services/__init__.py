@@ -11,10 +11,11 @@
 - ``stats``: statistics per organization and period
 - ``scorecard``: the configurable scorecard and the scoring panels built from it
 - ``contest``: the five-smalls contest: call, entries, defence marked by a panel, prizes
+- ``recommend``: recommended upward: recommendations, outcomes and prize money
 - ``evaluation``: expert evaluation of an item with declared conflicts (panel engine)
 """
 
-from lms.innovation.services import contest  # noqa: F401
+from lms.innovation.services import contest, recommend  # noqa: F401
 from lms.innovation.services.benefit import (  # noqa: F401
     assign_finance_duty,
     duties_query,

@@ -5,6 +5,7 @@
   rewards, the finance duties and statistics
 - ``contests``: the five-smalls contest: calls, entries, defence marks, prizes
 - ``evaluations``: expert evaluation with the scorecard and declared conflicts
+- ``recommendations``: recommended upward to higher-level awards, and their outcomes
 - ``studios``: the studio registry, a studio's page, naming, revocation and the ledger
 """
 
@@ -17,5 +18,6 @@ from lms.innovation.views import (  # noqa: E402, F401
     evaluations,
     items,
     officers,
+    recommendations,
     studios,
 )

@@ -34,7 +34,15 @@ def mine():
     stage = request.args.get("stage") if request.args.get("stage") in Stage.__members__ else None
     filters = services.ItemFilter(q=q, stage=stage, mine=True)
     page = paginate(services.items_query(current_user, filters))
-    return render_template("innovation/mine.html", page=page, q=q, stage=stage, stages=STAGE_LABELS)
+    return render_template(
+        "innovation/mine.html",
+        page=page,
+        q=q,
+        stage=stage,
+        stages=STAGE_LABELS,
+        recs=services.recommend.of_person(current_user.id),
+        prizes=services.contest.prizes_of(current_user.id),
+    )
 
 
 def _uploads(form) -> list[services.Upload]:

@@ -100,6 +100,7 @@ def studio(studio_id: int):
         studio=studio,
         manage=manage,
         innovations=services.studio_innovations(studio),
+        recs=services.recommend.of_studio(studio.id),
         decision_form=StudioDecisionForm(),
         reason_form=ReasonForm(),
         ledger_form=LedgerForm(),
