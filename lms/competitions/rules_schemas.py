@@ -13,7 +13,7 @@ class AppealInSchema(Schema):
 class RemarkSchema(Schema):
     scorer_id = fields.Int(required=True)
     criterion = fields.Str(required=True, validate=validate.Length(min=1, max=40))
-    value = fields.Decimal(required=True, as_string=True, places=2)
+    value = fields.Decimal(required=True, as_string=True)  # checked by the aspect's rule
 
 
 class DecisionInSchema(Schema):
