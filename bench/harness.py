@@ -111,6 +111,37 @@ def wait_for_port(port: int, proc: subprocess.Popen, seconds: float = 60) -> Non
     raise RuntimeError(f"nothing answered on port {port} in {seconds:.0f} s")
 
 
+def wait_for_workers(url: str, workers: int, seconds: float = 300) -> None:
+    """Until every gunicorn worker answers ``url`` (any HTTP status) within a second.
+
+    The port opens as soon as the master binds it; each worker imports the app before it
+    takes a request, which on a loaded machine can take longer than the load generator's
+    30 s time-out, and the first people would then fail for the platform's start-up.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+    from urllib.error import HTTPError
+    from urllib.request import urlopen
+
+    def answers(wait: float) -> bool:
+        try:
+            with urlopen(url, timeout=wait):
+                return True
+        except HTTPError:
+            return True
+        except OSError:
+            return False
+
+    deadline = time.monotonic() + seconds
+    if not answers(seconds):
+        raise RuntimeError(f"{url} did not answer in {seconds:.0f} s")
+    with ThreadPoolExecutor(workers) as pool:
+        while time.monotonic() < deadline:
+            if all(pool.map(answers, [1.0] * workers * 2)):
+                return
+            time.sleep(1)
+    raise RuntimeError(f"not every worker answered {url} in {seconds:.0f} s")
+
+
 def gunicorn(
     procs: Processes, target: str, env: dict, log: Path, workers: int, threads: int
 ) -> tuple[str, subprocess.Popen]:

@@ -53,6 +53,7 @@ from bench.harness import (
     free_port,
     gunicorn,
     migrate,
+    wait_for_workers,
 )
 from bench.smtp_sink import SinkProcess
 
@@ -214,6 +215,7 @@ class Platform:
             self.procs, "bench.instrumented:app", self.env, log, a.workers, a.threads
         )
         self.server_pid = server.pid
+        wait_for_workers(self.url + "/healthz", a.workers)
         beat_file = self.workdir / f"celerybeat-{self.label}"
         self.celery_pids = [
             celery(

@@ -1,11 +1,15 @@
 """Demo care data, written through the care services: care duties for the two enterprise
 officers, a dozen honoured people (the accounts demo's three plus nine more) with living
-situations, an open hardship case with follow-ups, visits, this year's check-up batch and a
-recuperation trip with its roster. All people are the invented ones of the accounts demo."""
+situations, an open hardship case with follow-ups, visits, this year's check-up batch, a
+recuperation trip with its roster, a living-conditions survey with answers (one need made a
+case) and last month's study tour with a participant's report. All people are the invented
+ones of the accounts demo."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+
+import sqlalchemy as sa
 
 from lms.accounts import services as accounts
 from lms.accounts.models import HonorKind, HonorLevel
@@ -128,6 +132,89 @@ def load(data: DemoData) -> None:
             data.people["officer_power"], trip, data.people[handle], frontline=frontline
         )
     services.approve_by_priority(admin, trip)
+    _survey(data, today)
+    _study_tour(data, today)
+
+
+def _survey(data: DemoData, today) -> None:
+    """The machine plant's survey: one person answered on the phone, one was visited and
+    their answers entered (a need made a case), the rest have not answered yet."""
+    from lms.care.models import SurveyResponse
+    from lms.extensions import db
+
+    carer = data.people["officer"]
+    survey = services.create_survey(
+        carer,
+        data.orgs["machine"],
+        name=f"{today.year} 年劳模生活状况调查",
+        levels=["national", "provincial", "city"],
+        closes_on=today + timedelta(days=21),
+        intro="请如实填写住房、收入、健康和家庭情况，工会将据此安排走访和帮扶。",
+    )
+    responses = {
+        r.person_id: r
+        for r in db.session.scalars(
+            sa.select(SurveyResponse).where(SurveyResponse.survey_id == survey.id)
+        )
+    }
+    mentor = data.people["mentor"]
+    services.answer(
+        mentor,
+        responses[mentor.id],
+        housing="自有住房",
+        income="在职，收入稳定",
+        health="腰椎劳损，久站后疼痛",
+    )
+    visited = data.people["extra5"]
+    answered = services.answer(
+        carer,
+        responses[visited.id],
+        surveyed_on=today - timedelta(days=1),
+        housing="租住老式楼房六楼，无电梯",
+        family="女儿在外地，本人独居",
+        needs="上下楼困难，希望协调低楼层公租房",
+        flagged=["housing", "family"],
+    )
+    case = services.case_from_need(carer, answered.needs[0].id)
+    services.add_step(
+        carer, case, text="联系住建部门了解低楼层公租房", due_on=today + timedelta(days=7)
+    )
+    services.add_step(carer, case, text="上门告知本人进展", due_on=today + timedelta(days=14))
+
+
+def _study_tour(data: DemoData, today) -> None:
+    """A study tour held last month: the services take new trips from today on, so the tour
+    is set up ahead and moved back once its roster is approved, as if time had passed."""
+    from lms.extensions import db
+
+    admin, carer = data.people["admin"], data.people["officer"]
+    tour = services.create_trip(
+        admin,
+        data.orgs["machine"],
+        kind="study_tour",
+        name="赴沪学习考察：先进焊接工艺",
+        place="上海",
+        starts_on=today + timedelta(days=1),
+        ends_on=today + timedelta(days=4),
+        capacity=4,
+        itinerary="参观两家智能制造企业的焊接车间，与当地劳模创新工作室交流。",
+    )
+    for handle in ("mentor", "extra1", "extra3"):
+        services.nominate(carer, tour, data.people[handle], frontline=True)
+    services.approve_by_priority(admin, tour)
+    tour.starts_on, tour.ends_on = today - timedelta(days=40), today - timedelta(days=37)
+    db.session.commit()
+    services.add_report(
+        data.people["mentor"],
+        tour,
+        title="激光—电弧复合焊的见闻与打算",
+        summary="看到了激光—电弧复合焊在厚板上的应用，回厂后计划在工作室试做工艺评定。",
+        upload=services.Upload(
+            "考察报告.txt",
+            "text/plain",
+            "一、考察经过\n二、主要收获\n三、回厂后的打算\n".encode(),
+        ),
+    )
 
 
 def register() -> None:

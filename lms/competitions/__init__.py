@@ -9,7 +9,13 @@ def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from lms.accounts.models import Role
-    from lms.competitions import api, models, views  # noqa: F401  (models: tables join the metadata)
+    from lms.competitions import (
+        api,
+        demo,
+        home_cards,
+        models,  # noqa: F401  (tables join the metadata)
+        views,
+    )
     from lms.competitions.rules import connect as connect_rules  # titles, schemes, appeals
     from lms.competitions.theory import connect as connect_theory  # the online theory exam
     from lms.core import nav
@@ -21,6 +27,8 @@ def init_app(app: Flask) -> None:
     views.register_helpers(app)
     rest_api.register_blueprint(api.blp)
     rest_api.register_blueprint(api.public)
+    demo.register()
+    home_cards.register()
     nav.register("competitions.index", _l("竞赛"), roles=[Role.officer, Role.admin], order=55)
     nav.register("competitions.mine", _l("我的比赛"), roles=[Role.worker, Role.mentor], order=56)
 

@@ -1,6 +1,7 @@
 """Demo publicity data, written through the services: two columns, three published stories
 (each confirmed by its person, two with the growth path), a story waiting for the person's
-confirmation, and media reports. All people are the invented ones of the accounts demo."""
+confirmation, a collection of the machine works' stories, and media reports. All people
+are the invented ones of the accounts demo."""
 
 from __future__ import annotations
 
@@ -61,6 +62,7 @@ def load(data: DemoData) -> None:
             admin, name="工匠故事", description="精益求精的工匠和先进班组。", position=2
         ),
     }
+    machine_stories = []
     for column, editor, person, team, title, summary, body, growth in STORIES:
         story = services.create_story(
             data.people[editor],
@@ -74,6 +76,14 @@ def load(data: DemoData) -> None:
         services.give_consent(data.people[person], story, show_growth=growth)
         services.submit(data.people[editor], story)
         services.publish(admin, story, note="事迹真实感人，同意发布。")
+        if editor == "officer":
+            machine_stories.append(story.id)
+    services.create_collection(
+        data.people["officer"],
+        title="《工匠》",
+        subtitle="江城重型机械厂劳模工匠故事",
+        story_ids=machine_stories,
+    )
     waiting = services.create_story(
         data.people["officer"],
         column=columns["models"],

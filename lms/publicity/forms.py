@@ -5,8 +5,17 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.core.urls import HttpUrlField
 
@@ -65,3 +74,16 @@ class ReportForm(FlaskForm):
     people = StringField(
         _l("涉及人员工号（多个用逗号分隔）"), validators=[Optional(), Length(max=500)]
     )
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class CollectionForm(FlaskForm):
+    title = StringField(
+        _l("书名"), validators=[DataRequired(_l("请填写文集的书名。")), Length(max=120)]
+    )
+    subtitle = StringField(_l("副标题"), validators=[Optional(), Length(max=200)])
+    story_ids = MultiCheckboxField(_l("收录的事迹"), coerce=int, validate_choice=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from lms.publicity.models import MediaKind, StoryStatus
+from lms.publicity.models import BookStatus, MediaKind, StoryStatus
 
 STATUS_LABELS = {
     StoryStatus.draft: _l("草稿"),
@@ -42,6 +42,18 @@ LINK_LABELS = {
     "competition": _l("竞赛"),
     "selection": _l("选树"),
 }
+
+
+BOOK_LABELS = {
+    BookStatus.pending: _l("排队中"),
+    BookStatus.running: _l("生成中"),
+    BookStatus.done: _l("已生成"),
+    BookStatus.failed: _l("生成失败"),
+}
+
+
+def book_status(value) -> str:
+    return str(BOOK_LABELS.get(value, value or ""))
 
 
 def status(value) -> str:

@@ -181,3 +181,54 @@ class MediaReport(TimestampMixin, Base):
 
     organization: Mapped[Organization] = relationship()
     people: Mapped[list[User]] = relationship(secondary=report_people, order_by="User.name")
+
+
+class BookStatus(enum.StrEnum):
+    pending = "pending"
+    running = "running"
+    done = "done"
+    failed = "failed"
+
+
+collection_stories = sa.Table(
+    "publicity_collection_stories",
+    Base.metadata,
+    sa.Column(
+        "collection_id",
+        sa.ForeignKey("publicity_collections.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column(
+        "story_id", sa.ForeignKey("publicity_stories.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("position", sa.Integer, nullable=False, default=0),
+)
+
+
+class Collection(TimestampMixin, Base):
+    """A collection of published stories (报告文学集), made into a PDF and an EPUB on Celery."""
+
+    __tablename__ = "publicity_collections"
+    __table_args__ = (sa.CheckConstraint("progress BETWEEN 0 AND 100", name="progress_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
+    )
+    title: Mapped[str] = mapped_column(sa.String(120))
+    subtitle: Mapped[str | None] = mapped_column(sa.String(200))
+    status: Mapped[BookStatus] = mapped_column(
+        enum_type(BookStatus, "publicity_book_status"), default=BookStatus.pending
+    )
+    progress: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(sa.String(500))
+    pdf_key: Mapped[str | None] = mapped_column(sa.String(32))
+    epub_key: Mapped[str | None] = mapped_column(sa.String(32))
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+
+    organization: Mapped[Organization] = relationship()
+    stories: Mapped[list[Story]] = relationship(
+        secondary=collection_stories, order_by=collection_stories.c.position
+    )

@@ -66,6 +66,12 @@ def test_the_reminder_task_tells_each_owner_once(world):
     assert db.session.get(CaseStep, due.id).reminded_at is not None
 
 
+def _officer():
+    from lms.accounts.models import User
+
+    return db.session.scalar(sa.select(User).where(User.employee_no == "T0001"))
+
+
 def test_demo_data_shows_the_care_link_in_use(app):
     from lms.accounts.models import Honor, User
     from lms.core import demo
@@ -73,7 +79,9 @@ def test_demo_data_shows_the_care_link_in_use(app):
     demo.load_all()
     honoured = db.session.scalar(sa.select(sa.func.count(sa.distinct(Honor.user_id))))
     assert honoured >= 12
-    open_case = db.session.scalar(sa.select(CareCase).where(CareCase.status == "open"))
+    open_case = db.session.scalar(
+        sa.select(CareCase).where(CareCase.status == "open").order_by(CareCase.id).limit(1)
+    )
     assert len(open_case.steps) >= 2
     assert db.session.scalar(sa.select(sa.func.count(Checkup.id))) >= 10
     trip = db.session.scalar(sa.select(Trip))
@@ -81,3 +89,11 @@ def test_demo_data_shows_the_care_link_in_use(app):
     assert db.session.scalar(sa.select(sa.func.count(Nomination.id))) > trip.capacity
     mentor = db.session.scalar(sa.select(User).where(User.employee_no == "M0001"))
     assert services.care_file(mentor, mentor.id).timeline
+    # a survey with answers, one flagged need made a case; a study tour with a report
+    officer = _officer()
+    [survey] = db.session.scalars(services.surveys_query(officer)).all()
+    counts = services.survey_counts(officer, survey)
+    assert counts.answered == 2 and counts.asked > 2 and counts.cased == 1
+    assert services.care_file(mentor, mentor.id).situation.health.startswith("腰椎劳损")
+    [(tour, reports)] = services.tours_of(mentor)
+    assert tour.kind == "study_tour" and reports == 1

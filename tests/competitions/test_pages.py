@@ -306,3 +306,25 @@ def competition_parts(competition):
     from lms.competitions import queries
 
     return queries.labour_parts(competition)
+
+
+def test_the_demo_shows_every_role_a_released_contest(app, client, auth):
+    from lms.core.demo import load_all
+
+    load_all()
+    contest = db.session.scalar(sa.select(Contest).where(Contest.level == "city"))
+    assert contest.released_at and len(contest.trades) == 3
+    public = _text(client.get(f"/competitions/results/{contest.id}"))
+    assert public.count("首席技工") == 3 and public.count("技术能手") == 6
+    assert "王小虎" not in public and "王*虎" in public
+    auth.login("W0001", "demo1234")
+    home = _text(client.get("/"))
+    assert "我的比赛（1 项）" in home
+    mine = _text(client.get("/competitions/mine"))
+    assert "第 4 名 / 共 4 人" in mine and "安全文明生产" in mine
+    auth.logout()
+    auth.login("J0001", "demo1234")
+    assert "裁判任务 3 项" in _text(client.get("/"))
+    auth.logout()
+    auth.login("T0001", "demo1234")
+    assert "节能降耗劳动竞赛" in _text(client.get("/competitions/labour"))

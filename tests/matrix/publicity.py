@@ -18,6 +18,7 @@ DEFAULT_IDS = {
     "media_id": "story_media",
     "column_id": "column",
     "report_id": "media_report",
+    "collection_id": "collection",
 }
 
 STORY = {
@@ -59,6 +60,10 @@ ENTRIES = {
     ),
     "publicity.delete_report POST": may(IN_SCOPE),
     "publicity.reach GET": may(OFFICERS),
+    "publicity.collections GET": may(OFFICERS),
+    "publicity.collections POST": may(OFFICERS),
+    "publicity.collection GET": may(IN_SCOPE),
+    "publicity.collection_file GET": may(IN_SCOPE, ids={"kind": "pdf"}),
     "stories.home GET": may(EVERYONE, why="public pages for visitors without an account"),
     "stories.column GET": may(EVERYONE),
     "stories.story GET": may(EVERYONE, ids={"story_id": "public_story"}),
@@ -148,7 +153,9 @@ def seed(person: dict, machine) -> dict[str, object]:
         scan_filename="scan.pdf",
         scan_content_type="application/pdf",
     )
+    collection = services.create_collection(officer, title="工匠", story_ids=[public.id])
     return {
+        "collection": collection.id,
         "scanned_report": scanned.id,
         "story": draft.id,
         "story_media": draft_media.id,

@@ -1,11 +1,19 @@
 """The publicity rules (宣传). Callers write ``from lms.publicity import services``:
 
+- ``collections``: collections of stories and their PDF and EPUB;
 - ``common``: who edits, who reviews, helpers;
 - ``stories``: columns, stories, consent, review, photos and videos;
 - ``public``: what visitors read, the public pages' cache, reach;
 - ``coverage``: media coverage and lecture events.
 """
 
+from lms.publicity.services.collections import build as build_collection  # noqa: F401
+from lms.publicity.services.collections import (  # noqa: F401
+    collections_query,
+    create_collection,
+    get_collection,
+    publishable_stories,
+)
 from lms.publicity.services.common import (  # noqa: F401
     column_missing_message,
     edits,

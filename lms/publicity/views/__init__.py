@@ -22,6 +22,7 @@ def register_helpers(app: Flask) -> None:
     glob(labels.status_tag, "publicity_status_tag")
     glob(labels.action, "publicity_action")
     glob(labels.link, "publicity_link")
+    glob(labels.book_status, "publicity_book_status")
 
 
-from lms.publicity.views import coverage, editing, public  # noqa: E402,F401
+from lms.publicity.views import books, coverage, editing, public  # noqa: E402,F401
