@@ -1,6 +1,8 @@
 """The five-links overview (统筹) and growth records (成长档案), above every domain: what it
 shows comes through lms.core's ``growth`` and ``figures`` registries, never a domain's models."""
 
+from datetime import timedelta
+
 from flask import Flask
 
 
@@ -17,3 +19,13 @@ def init_app(app: Flask) -> None:
     views.register_helpers(app)
     nav.register("overview.my_growth", _l("成长档案"), order=70)
     nav.register("overview.overview", _l("统筹"), roles=[Role.officer, Role.admin], order=85)
+
+    # Counted figures are kept this long; the beat task counts the federation's and the
+    # enterprises' ahead of the officers. 0 turns both off (every page counts afresh).
+    app.config.setdefault("OVERVIEW_CACHE_SECONDS", 1800)
+    app.config.setdefault("OVERVIEW_REFRESH_SECONDS", 900)
+    if app.config["OVERVIEW_CACHE_SECONDS"]:
+        app.extensions["celery"].conf.beat_schedule["overview-refresh-figures"] = {
+            "task": "lms.overview.tasks.refresh_figures",
+            "schedule": timedelta(seconds=app.config["OVERVIEW_REFRESH_SECONDS"]),
+        }

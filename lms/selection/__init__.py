@@ -10,9 +10,13 @@ def init_app(app: Flask) -> None:
 
     from lms.accounts.models import Role
     from lms.core import nav
-    from lms.selection import models, services, views  # noqa: F401
+    from lms.extensions import api as rest_api
+    from lms.selection import api, demo, models, services, views  # noqa: F401
 
     app.register_blueprint(views.bp)
+    rest_api.register_blueprint(api.blp)
+    rest_api.register_blueprint(api.public_blp)
+    demo.register()
     views.register_helpers(app)
     app.config.setdefault("SELECTION_NOTICE_CACHE_SECONDS", 300)
     nav.register("selection.index", _l("评选表彰"), roles=[Role.officer, Role.admin], order=55)

@@ -15,6 +15,7 @@ from tests.matrix import (  # noqa: F401 - the table's vocabulary
     MENTOR,
     OFFICERS,
     SIGNED_IN,
+    Ref,
     may,
 )
 
@@ -66,6 +67,60 @@ ENTRIES = {
     "selection.add_member POST": may(ADMIN, form={"login": "T0002"}),
     "selection.committee GET": may(MENTOR, ADMIN, why="M0001 sits on the committee"),
     "selection.vote POST": may(MENTOR, why="members only; the organizer does not vote"),
+    "selection.report GET": may(ADMIN, why="the organizer's composition report"),
+    "selection.report_xlsx GET": may(ADMIN),
+    "selection-public-api.PublicNotice GET": may(EVERYONE, ids=NOTICE),
+    "selection-api.Campaigns GET": may(OFFICERS),
+    "selection-api.Campaigns POST": may(
+        OFFICERS,
+        json={
+            "title": "矩阵",
+            "honour_kind": "craftsman",
+            "honour_level": "city",
+            "year": 2031,
+            "places": 3,
+            "nominate_until": "2031-03-01",
+            "review_until": "2031-04-01",
+        },
+        why="officers start campaigns for their own organization",
+    ),
+    "selection-api.CampaignItem GET": may(OFFICERS),
+    "selection-api.Quotas PUT": may(
+        ADMIN, json={"organization_id": Ref("enterprise"), "places": 2}
+    ),
+    "selection-api.Queue GET": may(OFFICERS),
+    "selection-api.Dossiers GET": may(OFFICERS),
+    "selection-api.Dossiers POST": may(
+        IN_SCOPE,
+        json={"candidate_id": Ref("second_worker"), "summary": "能手", "achievements": "事迹"},
+        why="W0002 is of T0001's enterprise",
+    ),
+    "selection-api.DossierItem GET": may(IN_SCOPE),
+    "selection-api.Submission POST": may(IN_SCOPE),
+    "selection-api.Approval POST": may(IN_SCOPE, json={}, why="409: a draft is not pending"),
+    "selection-api.Return POST": may(IN_SCOPE, json={"reason": "补充材料"}),
+    "selection-api.Rejection POST": may(IN_SCOPE, json={"reason": "不符合条件"}),
+    "selection-api.PublishNotice POST": may(ADMIN, json={}),
+    "selection-api.CampaignApproval POST": may(ADMIN),
+    "selection-api.Objections GET": may(ADMIN, ids=NOTICE),
+    "selection-api.Objections POST": may(
+        SIGNED_IN,
+        ids=NOTICE,
+        json={
+            "dossier_id": Ref("sel_listed"),
+            "body": "反映的具体事实需要核实。",
+            "contact": "139",
+        },
+    ),
+    "selection-api.Investigation POST": may(ADMIN, json={"investigation": "走访"}),
+    "selection-api.Finding POST": may(ADMIN, json={"finding": "属实"}),
+    "selection-api.DispositionItem POST": may(
+        ADMIN, json={"disposition": "upheld", "disposition_note": "撤出"}
+    ),
+    "selection-api.VettingAnswer POST": may(MENTOR, json={"verdict": "passed"}),
+    "selection-api.Votes POST": may(
+        MENTOR, json={"dossier_id": Ref("sel_dossier"), "choice": "yes"}
+    ),
 }
 
 
@@ -128,4 +183,5 @@ def seed(person: dict, machine) -> dict[str, object]:
         "sel_objection": objection.id,
         "sel_day": "2031-01-01",
         "sel_vetting": vetting.id,
+        "sel_listed": listed.id,
     }

@@ -46,6 +46,12 @@ def at(y, m, d, hh=9, mm=0):
     return datetime(y, m, d, hh, mm, tzinfo=BJ)
 
 
+@pytest.fixture
+def app_overrides() -> dict:
+    """Every page counts afresh here; tests/overview/test_cache.py tries the cache."""
+    return {"OVERVIEW_CACHE_SECONDS": 0}
+
+
 def _mark(session, user, status=AttendanceStatus.present):
     db.session.add(
         Attendance(

@@ -191,3 +191,24 @@ def test_only_admins_keep_the_calendar_and_a_plain_weekday_is_refused(client, w)
     )
     assert ok.status_code == 302
     assert db.session.get(CalendarDay, __import__("datetime").date(2031, 5, 1)).note == "劳动节"
+
+
+def test_the_composition_report_against_the_quotas_as_a_table_chart_and_xlsx(client, w):
+    import io
+
+    from openpyxl import load_workbook
+
+    campaign = make_campaign(w["organizer"], places=6)
+    services.set_quota(w["organizer"], campaign, w["plant"], 3)
+    up_to_list(campaign, dossier_for(w["shop_officer"], campaign, w["p0"], frontline=True), w)
+    up_to_list(campaign, dossier_for(w["shop2_officer"], campaign, w["q0"]), w)
+    login(client, w["organizer"])
+    html = client.get(f"/selection/{campaign.id}/report").get_data(as_text=True)
+    assert "重型机械厂" in html and "供电公司" in html and "data:image/svg+xml" in html
+    data = client.get(f"/selection/{campaign.id}/report.xlsx").data
+    rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
+    by_org = {r[0]: r for r in rows[1:]}
+    assert [str(v) for v in by_org["重型机械厂"][1:5]] == ["3", "1", "1", "1"]
+    client.post("/logout")
+    login(client, w["plant_officer"])
+    assert client.get(f"/selection/{campaign.id}/report").status_code == 403

@@ -72,6 +72,9 @@ def record_change(
         raise _invalid("issuing_body", _("请填写发证机构，例如：市职业技能鉴定中心。"))
     if changed_on > datetime.now(local_zone()).date():
         raise _invalid("changed_on", _("取证日期不能晚于今天。"))
+    # One change of a person at a time: two officers recording at once must not each miss
+    # the other's row when they work out the level before and the level now.
+    db.session.execute(sa.select(User.id).where(User.id == person.id).with_for_update())
     # The level held just before that date: the latest earlier change, else today's level
     # when nothing was recorded before (the level the person came with).
     earlier = db.session.scalar(

@@ -75,22 +75,28 @@ def _where(actor: User, organization: Organization | None):
     return condition
 
 
-def _top_level_column():
-    """The person's highest honour level as one correlated value."""
+_RANKED = (HonorLevel.enterprise, HonorLevel.city, HonorLevel.provincial, HonorLevel.national)
+
+
+def _people_by_level(pairs) -> dict:
+    """``pairs``: a subquery of distinct (person_id, key). People counted per key and their
+    highest honour level, in one grouped statement: the levels come from one aggregate over
+    the honours (not a lookup per row), so the cost follows the data, not rows × honours."""
     rank = sa.case(
         (Honor.level == HonorLevel.national, 3),
         (Honor.level == HonorLevel.provincial, 2),
         (Honor.level == HonorLevel.city, 1),
         else_=0,
     )
-    return (
-        sa.select(Honor.level)
-        .where(Honor.user_id == User.id)
-        .order_by(rank.desc())
-        .limit(1)
-        .correlate(User)
-        .scalar_subquery()
+    levels = (
+        sa.select(Honor.user_id, sa.func.max(rank).label("rank")).group_by(Honor.user_id).subquery()
     )
+    rows = db.session.execute(
+        sa.select(pairs.c.key, levels.c.rank, sa.func.count())
+        .select_from(pairs.outerjoin(levels, levels.c.user_id == pairs.c.person_id))
+        .group_by(pairs.c.key, levels.c.rank)
+    )
+    return {(key, _RANKED[r] if r is not None else None): n for key, r, n in rows}
 
 
 def _period(year: int | None, from_year: int | None) -> tuple[int, int]:
@@ -119,34 +125,20 @@ def build(
     where = _where(actor, organization)
     report = CareReport(year=year, organization=organization, from_year=from_year)
     opened_year = sa.extract("year", CareCase.opened_on)
-    cases = (
-        sa.select(CareCase.person_id, CareCase.need, _top_level_column().label("level"))
+    report.served = _people_by_level(
+        sa.select(CareCase.person_id, CareCase.need.label("key"))
+        .distinct()
         .join(Organization, CareCase.organization_id == Organization.id)
-        .join(User, CareCase.person_id == User.id)
         .where(where, opened_year.between(from_year, year))
         .subquery()
     )
-    served = db.session.execute(
-        sa.select(
-            cases.c.need, cases.c.level, sa.func.count(sa.distinct(cases.c.person_id))
-        ).group_by(cases.c.need, cases.c.level)
-    ).all()
-    report.served = {(n, lv): c for n, lv, c in served}
-    paid = (
-        sa.select(HelpPayment.person_id, HelpPayment.kind, _top_level_column().label("level"))
+    report.served_by_kind = _people_by_level(
+        sa.select(HelpPayment.person_id, HelpPayment.kind.label("key"))
+        .distinct()
         .join(Organization, HelpPayment.organization_id == Organization.id)
-        .join(User, HelpPayment.person_id == User.id)
         .where(where, HelpPayment.year.between(from_year, year))
         .subquery()
     )
-    report.served_by_kind = {
-        (k, lv): c
-        for k, lv, c in db.session.execute(
-            sa.select(
-                paid.c.kind, paid.c.level, sa.func.count(sa.distinct(paid.c.person_id))
-            ).group_by(paid.c.kind, paid.c.level)
-        )
-    }
     for kind, count, total in db.session.execute(
         sa.select(HelpPayment.kind, sa.func.count(HelpPayment.id), sa.func.sum(HelpPayment.amount))
         .join(Organization, HelpPayment.organization_id == Organization.id)

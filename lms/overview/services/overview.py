@@ -12,14 +12,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask import current_app
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from lms.accounts import scope
 from lms.accounts.models import Organization, User
 from lms.core import charts, figures, growth
 from lms.core.tally import months
+from lms.db import utcnow
 from lms.errors import Invalid, NotFound
-from lms.extensions import db
+from lms.extensions import cache, db
 from lms.timeutil import local_zone
 
 FIRST_YEAR = 2000
@@ -35,6 +38,7 @@ class Overview:
     figures: list[figures.Figure]
     by_link: dict[str, list[figures.Figure]] = field(default_factory=dict)
     months: list[str] = field(default_factory=list)
+    computed_at: datetime | None = None  # when the figures were counted (they may be cached)
 
     def figure(self, key: str) -> figures.Figure | None:
         return next((f for f in self.figures if f.key == key), None)
@@ -84,10 +88,59 @@ def build(actor: User, organization_id: int | None = None, year: int | None = No
         end=end,
         children={c.id: c.path for c in children},
     )
-    found = figures.figures_for(query)
-    result = Overview(organization, year, start, end, children, found, months=months(start, end))
+    found, computed_at = counted(query, year)
+    result = Overview(
+        organization,
+        year,
+        start,
+        end,
+        children,
+        found,
+        months=months(start, end),
+        computed_at=computed_at,
+    )
     result.by_link = {link: [f for f in found if f.link == link] for link in growth.LINKS}
     return result
+
+
+def _cache_key(organization_id: int, year: int) -> str:
+    return f"overview:figures:{organization_id}:{year}:{get_locale()}"
+
+
+def counted(query: figures.Query, year: int, *, fresh: bool = False):
+    """The figures of the query and when they were counted.
+
+    Counting a city's year takes about a second (one GROUP BY per figure over the year's rows),
+    so the result — plain numbers and labels, no personal data, no ORM object — is kept in the
+    cache for ``OVERVIEW_CACHE_SECONDS`` (0: never), and the beat task ``refresh_figures``
+    counts the federation's and the enterprises' figures ahead of the officers. Permissions
+    are checked before this is asked.
+    """
+    seconds = int(current_app.config.get("OVERVIEW_CACHE_SECONDS", 0) or 0)
+    key = _cache_key(query.organization_id, year)
+    if seconds and not fresh:
+        hit = cache.get(key)
+        if hit is not None:
+            return hit
+    value = (figures.figures_for(query), utcnow())
+    if seconds:
+        cache.set(key, value, timeout=seconds)
+    return value
+
+
+def refresh(organization: Organization, year: int) -> None:
+    """Count one organization's year afresh into the cache (the beat task's work)."""
+    children = list(
+        db.session.scalars(sa.select(Organization).where(Organization.parent_id == organization.id))
+    )
+    query = figures.Query(
+        organization.id,
+        organization.path,
+        date(year, 1, 1),
+        date(year, 12, 31),
+        {c.id: c.path for c in children},
+    )
+    counted(query, year, fresh=True)
 
 
 def trend_chart(view: Overview, figure: figures.Figure) -> charts.Chart:

@@ -63,6 +63,7 @@ from lms.selection.services.notice import (  # noqa: F401
     publish_notice,
     record_finding,
 )
+from lms.selection.services.reports import OrgLine, composition_report  # noqa: F401
 from lms.selection.services.strokes import in_stroke_order, stroke_key  # noqa: F401
 from lms.selection.services.vetting import (  # noqa: F401
     add_department,

@@ -171,3 +171,61 @@ def calendar_remove(day: str):
     services.remove_day(current_user, parsed)
     flash(_("已删除这一天的登记，恢复按星期计算。"), "success")
     return redirect(url_for("selection.calendar", year=parsed.year))
+
+
+def report_chart(lines):
+    from lms.core import charts
+
+    return charts.bar(
+        _("名单结构与名额（按单位）"),
+        [line.organization for line in lines],
+        {
+            _("名额"): [line.places or 0 for line in lines],
+            _("列入名单"): [line.listed for line in lines],
+            _("一线职工和专业技术人员"): [line.frontline for line in lines],
+            _("企业负责人"): [line.heads for line in lines],
+        },
+    )
+
+
+@bp.route("/<int:campaign_id>/report")
+@login_required
+def report(campaign_id: int):
+    campaign = services.get_campaign(current_user, campaign_id)
+    lines = services.composition_report(current_user, campaign)
+    return render_template(
+        "selection/report.html",
+        campaign=campaign,
+        lines=lines,
+        mix=services.composition(campaign),
+        chart=report_chart(lines) if lines else None,
+    )
+
+
+@bp.route("/<int:campaign_id>/report.xlsx")
+@login_required
+def report_xlsx(campaign_id: int):
+    from flask import Response
+
+    from lms.core.tabular import xlsx_bytes
+
+    campaign = services.get_campaign(current_user, campaign_id)
+    lines = services.composition_report(current_user, campaign)
+    headers = [
+        _("单位"),
+        _("名额"),
+        _("已报送"),
+        _("推荐人数"),
+        _("列入名单"),
+        _("一线职工和专业技术人员"),
+        _("企业负责人"),
+    ]
+    rows = [
+        [ln.organization, ln.places, ln.sent_up, ln.nominated, ln.listed, ln.frontline, ln.heads]
+        for ln in lines
+    ]
+    return Response(
+        xlsx_bytes(_("名单结构"), headers, rows),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f"attachment; filename=selection-{campaign.id}.xlsx"},
+    )

@@ -131,7 +131,10 @@ def session_for_checkin(session_id: int) -> ClassSession:
 
 
 def get_session(actor: User, session_id: int) -> ClassSession:
-    session = db.session.get(ClassSession, session_id)
+    # The class comes in the same statement: every caller checks it.
+    session = db.session.get(
+        ClassSession, session_id, options=[joinedload(ClassSession.training_class)]
+    )
     if session is None or not can_view(actor, session.training_class):
         raise NotFound()
     return session
