@@ -21,6 +21,7 @@ from lms.competitions.models import Contest, Official, Trade
 from lms.errors import Forbidden, Invalid
 from lms.extensions import db
 from lms.scoring import services as scoring
+from lms.scoring import totals
 from lms.scoring.models import (
     ScoringCriterion,
     ScoringPanel,
@@ -123,10 +124,8 @@ def chief_view(chief: User, trade: Trade) -> ChiefView:
         .all()
     )
     scorers = len(panel.scorers)
-    codes = [
-        CodeReview(code, n, scoring.flags(panel, code) if n >= 2 else [])
-        for code, n in counts.items()
-    ]
+    flags = totals.panel_flags(panel)  # three statements, however many codes
+    codes = [CodeReview(code, n, flags.get(code, [])) for code, n in counts.items()]
     return ChiefView(panel, scorers, codes)
 
 

@@ -216,3 +216,23 @@ class RecommendationOutcome(MethodView):
         return recs.record_outcome(
             current_user, rec, data["won"], data.get("outcome_level"), data.get("prize_money")
         )
+
+
+@blp.route("/innovation/studios/<int:studio_id>/appraisals")
+class StudioAppraisals(MethodView):
+    @blp.arguments(schemas.InnovationAppraisalCreateSchema)
+    @blp.response(201, schemas.InnovationAppraisalSchema)
+    def post(self, data, studio_id: int):
+        """Officers in scope: the year's appraisal of a named studio against its plan, the
+        projects counted from its items (409 if the year was appraised already)."""
+        studio = services.get_studio(current_user, studio_id)
+        return services.lifecycle.appraise(current_user, studio, data["year"], data.get("note"))
+
+
+@blp.route("/innovation/studios/<int:studio_id>/reconfirmation")
+class StudioReconfirmation(MethodView):
+    @blp.response(200, schemas.InnovationReconfirmedSchema)
+    def post(self, studio_id: int):
+        """Officers in scope: reconfirm the naming when due and the latest appraisal passed."""
+        studio = services.get_studio(current_user, studio_id)
+        return services.lifecycle.reconfirm(current_user, studio)

@@ -13,6 +13,7 @@ from lms.db import utcnow
 from lms.extensions import db
 from lms.innovation import services
 from lms.innovation.services.common import clock_at
+from lms.timeutil import to_local
 
 
 def _submit(data, who, days_ago, **fields):
@@ -167,6 +168,9 @@ def load(data: DemoData) -> None:
     services.add_entry(officer, weld, "grant", "5000", "市总工会市级创新工作室补助")
     services.add_entry(officer, weld, "spending", "1260", "购买焊接试板与夹具材料")
     services.link_innovation(officer, fixture, weld)
+    services.lifecycle.appraise(
+        officer, weld, to_local(utcnow()).year, "完成筒体焊接防变形夹具一项，达到年度计划。"
+    )
 
     power = services.register_studio(
         officer_power,

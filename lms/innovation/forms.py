@@ -214,3 +214,8 @@ class OutcomeForm(FlaskForm):
     )
     outcome_level = StringField(_l("获奖等级"), validators=[Optional(), Length(max=60)])
     prize_money = DecimalField(_l("奖金（元）"), places=2, validators=[Optional()])
+
+
+class AppraisalForm(FlaskForm):
+    year = IntegerField(_l("考核年度"), validators=[InputRequired(), NumberRange(2000, 2100)])
+    note = StringField(_l("考核意见"), validators=[Optional(), Length(max=500)])

@@ -164,3 +164,24 @@ class InnovationOutcomeSchema(Schema):
     won = fields.Bool(required=True)
     outcome_level = fields.Str(load_default=None, validate=validate.Length(max=60))
     prize_money = fields.Decimal(load_default=None, **MONEY)
+
+
+class InnovationAppraisalCreateSchema(Schema):
+    year = fields.Int(required=True, validate=validate.Range(2000, 2100))
+    note = fields.Str(load_default=None, validate=validate.Length(max=500))
+
+
+class InnovationAppraisalSchema(Schema):
+    id = fields.Int()
+    studio_id = fields.Int()
+    year = fields.Int()
+    projects = fields.Int()
+    required = fields.Int()
+    passed = fields.Bool()
+    note = fields.Str(allow_none=True)
+    appraised_at = fields.DateTime()
+
+
+class InnovationReconfirmedSchema(Schema):
+    id = fields.Int()
+    confirmed_at = fields.DateTime(allow_none=True)

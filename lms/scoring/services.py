@@ -222,14 +222,7 @@ def flags(panel: ScoringPanel, code: str) -> list[str]:
             )
         )
     )
-    found = []
-    for criterion in panel.criteria:
-        if criterion.kind != CriterionKind.judgement or criterion.id in resolved:
-            continue
-        levels = [m[criterion.code] for m in marks.values()]
-        if len(levels) > 1 and max(levels) - min(levels) > panel.spread:
-            found.append(criterion.code)
-    return found
+    return totals.open_flags(panel, marks, resolved)
 
 
 def resolve(

@@ -87,3 +87,52 @@ def panel_scores(panel: ScoringPanel) -> dict[str, dict[str, Decimal]]:
 
 def judgement_codes(panel: ScoringPanel) -> set[str]:
     return {c.code for c in panel.criteria if c.kind == CriterionKind.judgement}
+
+
+def open_flags(
+    panel: ScoringPanel, marks: dict[int, dict[str, Decimal]], resolved: set[int]
+) -> list[str]:
+    """The one spread rule: judgement criteria whose levels (scorer → code → level) are
+    further apart than the panel's spread, and that the chief has not resolved."""
+    found = []
+    for criterion in panel.criteria:
+        if criterion.kind != CriterionKind.judgement or criterion.id in resolved:
+            continue
+        levels = [m[criterion.code] for m in marks.values() if criterion.code in m]
+        if len(levels) > 1 and max(levels) - min(levels) > panel.spread:
+            found.append(criterion.code)
+    return found
+
+
+def panel_flags(panel: ScoringPanel) -> dict[str, list[str]]:
+    """Every subject's open flags (subject code → criterion codes), in three statements."""
+    codes = {c.id: c.code for c in panel.criteria}
+    marks: dict[str, dict[int, dict[str, Decimal]]] = {}
+    for code, scorer_id, criterion_id, value in db.session.execute(
+        sa.select(
+            ScoringSubject.code,
+            ScoringSubmission.scorer_id,
+            ScoringMark.criterion_id,
+            ScoringMark.value,
+        )
+        .join(ScoringSubmission, ScoringSubmission.subject_id == ScoringSubject.id)
+        .join(ScoringMark, ScoringMark.submission_id == ScoringSubmission.id)
+        .where(ScoringSubject.panel_id == panel.id)
+    ):
+        if criterion_id in codes:
+            marks.setdefault(code, {}).setdefault(scorer_id, {})[codes[criterion_id]] = Decimal(
+                value
+            )
+    resolved: dict[str, set[int]] = {}
+    for code, criterion_id in db.session.execute(
+        sa.select(ScoringSubject.code, ScoringResolution.criterion_id)
+        .join(ScoringResolution, ScoringResolution.subject_id == ScoringSubject.id)
+        .where(ScoringSubject.panel_id == panel.id)
+    ):
+        resolved.setdefault(code, set()).add(criterion_id)
+    subjects = db.session.scalars(
+        sa.select(ScoringSubject.code).where(ScoringSubject.panel_id == panel.id)
+    )
+    return {
+        code: open_flags(panel, marks.get(code, {}), resolved.get(code, set())) for code in subjects
+    }

@@ -1,6 +1,7 @@
 """The care journey in a browser: a care officer records a survey, opens a case, follows it
 up, pays and closes it; fills a recuperation trip by priority; the person reads their own
-file on a phone. Every page passes the accessibility check."""
+file on a phone. A survey campaign is answered on a phone and a ticked need becomes a case
+with one click. Every page passes the accessibility check."""
 
 from datetime import timedelta
 
@@ -75,3 +76,43 @@ def test_survey_case_trip_and_own_file(live_server, phone, new_page):
     text = phone.content()
     assert "医保断缴" in text and "老旧平房" in text
     assert_accessible(phone)
+
+
+def test_a_survey_answered_on_a_phone_becomes_a_case(live_server, phone, new_page):
+    shop = WorkshopFactory(name="焊接车间")
+    plant = shop.parent
+    carer = UserFactory(organization=plant, roles=[Role.officer], name="林关爱")
+    db.session.add(CareDuty(user_id=carer.id, organization_id=plant.id))
+    hero = UserFactory(organization=shop, name="高铁军")
+    HonorFactory(user=hero, level=HonorLevel.national, title="全国劳动模范")
+    db.session.commit()
+
+    desk = new_page(viewport={"width": 1024, "height": 900}, is_mobile=False, has_touch=False)
+    browser_login(desk, live_server, carer.employee_no, DEFAULT_PASSWORD)
+    desk.goto(f"{live_server.url}/care/surveys")
+    assert_accessible(desk)
+    desk.get_by_role("link", name="发起调查").click()
+    desk.get_by_label("调查名称").fill("冬季生活状况调查")
+    desk.get_by_label("截止日期").fill((services.local_today() + timedelta(days=7)).isoformat())
+    assert_accessible(desk)
+    desk.get_by_role("button", name="发起并通知").click()
+    assert desk.locator("[data-counts=answered]").inner_text() == "0/1"
+    assert_accessible(desk)
+
+    browser_login(phone, live_server, hero.employee_no, DEFAULT_PASSWORD)
+    phone.goto(f"{live_server.url}/care/me")
+    phone.get_by_role("link", name="去填写").click()
+    assert_accessible(phone)
+    phone.get_by_label("住房情况").fill("老旧平房漏雨")
+    phone.get_by_label("住房", exact=True).check()
+    phone.get_by_role("button", name="提交").click()
+    assert "老旧平房漏雨" in phone.content()
+    assert_accessible(phone)
+
+    desk.reload()
+    assert desk.locator("[data-counts=answered]").inner_text() == "1/1"
+    desk.get_by_role("link", name="查看答复").click()
+    assert_accessible(desk)
+    desk.get_by_role("button", name="立案帮扶").click()
+    assert desk.locator("[data-status]").inner_text() == "办理中"
+    assert "冬季生活状况调查" in desk.content()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 from decimal import Decimal
 
@@ -137,7 +138,10 @@ def test_stats_page_draws_a_chart_and_exports(client, auth, world):
     submit(world["worker"])
     auth.login(world["officer"])
     page = client.get("/innovation/stats").get_data(as_text=True)
-    assert "<svg" in page and "<script" not in page.split("<svg")[1].split("</svg>")[0]
+    assert page.count('src="data:image/svg+xml;base64,') == 2  # by stage, by kind
+    svg = base64.b64decode(page.split("data:image/svg+xml;base64,")[1].split('"')[0])
+    assert b"<svg" in svg and b"<script" not in svg
+    assert '<td class="num">1</td>' in page  # the figures as a table under the chart
     data = client.get("/innovation/stats.xlsx").data
     sheet = load_workbook(io.BytesIO(data)).active
     assert sheet.cell(1, 1).value == "类别"

@@ -132,6 +132,11 @@ ENTRIES = {
         },
     ),
     "innovation-api.RecommendationOutcome POST": may(IN_SCOPE, json={"won": False}),
+    # studio lifecycle: the named welding studio of the first enterprise
+    "innovation.studio_appraise POST": may(IN_SCOPE, form={"year": "2025"}),
+    "innovation.studio_reconfirm POST": may(IN_SCOPE),
+    "innovation-api.StudioAppraisals POST": may(IN_SCOPE, json={"year": 2025}),
+    "innovation-api.StudioReconfirmation POST": may(IN_SCOPE),
     "innovation-api.Items GET": may(SIGNED_IN),
     "innovation-api.Items POST": may(
         SIGNED_IN,

@@ -12,10 +12,11 @@
 - ``scorecard``: the configurable scorecard and the scoring panels built from it
 - ``contest``: the five-smalls contest: call, entries, defence marked by a panel, prizes
 - ``recommend``: recommended upward: recommendations, outcomes and prize money
+- ``lifecycle``: studios' annual appraisal against the plan and reconfirmation
 - ``evaluation``: expert evaluation of an item with declared conflicts (panel engine)
 """
 
-from lms.innovation.services import contest, recommend  # noqa: F401
+from lms.innovation.services import contest, lifecycle, recommend  # noqa: F401
 from lms.innovation.services.benefit import (  # noqa: F401
     assign_finance_duty,
     duties_query,
@@ -66,7 +67,6 @@ from lms.innovation.services.rewards import (  # noqa: F401
     split,
 )
 from lms.innovation.services.scorecard import scorecard, set_scorecard  # noqa: F401
-from lms.innovation.services.stats import chart_bars  # noqa: F401
 from lms.innovation.services.stats import compute as compute_stats  # noqa: F401
 from lms.innovation.services.studios import (  # noqa: F401
     add_entry,

@@ -74,12 +74,3 @@ def compute(actor: User, organization: Organization, start: date, end: date) -> 
     ) or Decimal("0")
     stats.verified_benefit = Decimal(stats.verified_benefit).quantize(Decimal("0.01"))
     return stats
-
-
-def chart_bars(stats: Stats, labels: dict) -> list[dict]:
-    """Bars for the server-drawn SVG chart: one per stage, widths in percent of the largest."""
-    top = max(stats.by_stage.values(), default=0) or 1
-    return [
-        {"label": str(labels[s]), "count": n, "width": round(n * 100 / top, 1)}
-        for s, n in stats.by_stage.items()
-    ]

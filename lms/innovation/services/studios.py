@@ -141,6 +141,9 @@ def decide_studio(actor: User, studio: Studio, approve: bool, reason: str | None
         raise Invalid(errors={"reason": [_("不予命名时须写明理由。")]})
     new = StudioStatus.named if approve else StudioStatus.rejected
     _move(actor, studio, StudioStatus.applied, new, reason)
+    if approve:
+        studio.confirmed_at = studio.decided_at  # reconfirmation is due years from here
+        db.session.flush()
     return studio
 
 

@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 from lms.accounts import scope
 from lms.accounts.models import User
 from lms.accounts.services import organizations_in_scope
+from lms.core import charts
 from lms.core.pages import paginate
 from lms.core.tabular import xlsx_bytes
 from lms.errors import Conflict, Forbidden, Invalid, NotFound
@@ -270,8 +271,33 @@ def stats():
         stats=stats,
         kinds=KIND_LABELS,
         stages=STAGE_LABELS,
-        bars=services.chart_bars(stats, STAGE_LABELS),
+        charts=_charts(stats),
     )
+
+
+def _charts(stats):
+    """Server-drawn SVG (lms.core.charts): items by stage, and by kind with how many of them
+    were adopted; each with its figures as a table."""
+    if not stats.total:
+        return []
+    adopted = (Stage.adopted, Stage.trial)
+    return [
+        charts.bar(
+            _("按状态"),
+            [STAGE_LABELS[s] for s in Stage],
+            {_("项目数"): [stats.by_stage[s] for s in Stage]},
+        ),
+        charts.bar(
+            _("按类别"),
+            [KIND_LABELS[k] for k in InnovationKind],
+            {
+                _("项目数"): [sum(stats.by_kind[k].values()) for k in InnovationKind],
+                _("采纳（含试行）"): [
+                    sum(stats.by_kind[k][s] for s in adopted) for k in InnovationKind
+                ],
+            },
+        ),
+    ]
 
 
 @bp.route("/stats.xlsx")

@@ -1,5 +1,6 @@
 """Studio pages: the registry with search, registering an application, a studio's page with
-members, innovations and ledger, naming, revocation and ledger entries."""
+members, innovations and ledger, naming, revocation and ledger entries, the annual
+appraisal and reconfirmation."""
 
 from __future__ import annotations
 
@@ -15,11 +16,19 @@ from lms.core.pages import paginate
 from lms.errors import Conflict, Invalid, NotFound
 from lms.extensions import db
 from lms.innovation import services
-from lms.innovation.forms import LedgerForm, ReasonForm, StudioDecisionForm, StudioForm
+from lms.innovation.forms import (
+    AppraisalForm,
+    EmptyForm,
+    LedgerForm,
+    ReasonForm,
+    StudioDecisionForm,
+    StudioForm,
+)
 from lms.innovation.labels import STUDIO_STATUS_LABELS
 from lms.innovation.models import StudioStatus
 from lms.innovation.views import bp
-from lms.innovation.views.common import flash_domain, flash_errors, form_errors
+from lms.innovation.views.common import attempt, flash_domain, flash_errors, form_errors
+from lms.timeutil import to_local
 
 
 @bp.route("/studios")
@@ -101,6 +110,10 @@ def studio(studio_id: int):
         manage=manage,
         innovations=services.studio_innovations(studio),
         recs=services.recommend.of_studio(studio.id),
+        appraisals=services.lifecycle.appraisals(studio),
+        reconfirm_due=services.lifecycle.reconfirm_due(studio),
+        appraisal_form=AppraisalForm(year=to_local(services.now()).year - 1),
+        button=EmptyForm(),
         decision_form=StudioDecisionForm(),
         reason_form=ReasonForm(),
         ledger_form=LedgerForm(),
@@ -176,4 +189,28 @@ def studio_ledger(studio_id: int):
         else:
             db.session.commit()
             flash(_("已记账。"), "success")
+    return _done(studio_id)
+
+
+@bp.route("/studios/<int:studio_id>/appraisal", methods=["POST"])
+@login_required
+def studio_appraise(studio_id: int):
+    form = AppraisalForm()
+    studio, ok = _studio_action(studio_id, form)
+    if ok:
+        attempt(
+            lambda: services.lifecycle.appraise(
+                current_user, studio, form.year.data, form.note.data
+            ),
+            _("年度考核已记录。"),
+        )
+    return _done(studio_id)
+
+
+@bp.route("/studios/<int:studio_id>/reconfirmation", methods=["POST"])
+@login_required
+def studio_reconfirm(studio_id: int):
+    studio, ok = _studio_action(studio_id, EmptyForm())
+    if ok:
+        attempt(lambda: services.lifecycle.reconfirm(current_user, studio), _("工作室命名已复核。"))
     return _done(studio_id)
